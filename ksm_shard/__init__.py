@@ -1,0 +1,3 @@
+"""ksm-shard: kube-state-metrics as a horizontally sharded Python exporter."""
+
+__version__ = "0.1.0"

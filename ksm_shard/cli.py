@@ -1,0 +1,190 @@
+"""Command line: kube-state-metrics v2 flags (same names, syntax and defaults) and the sub-commands.
+
+    ksm-shard [flags]        run the exporter (gunicorn, two ports)
+    ksm-shard version        print the version
+    ksm-shard demo [...]     simulated cluster + three shards + the union check
+    ksm-shard sim [...]      run the simulated apiserver alone
+
+Bad flags exit with status 2 and one line on stderr, like upstream.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+
+from ksm_shard import __version__
+from ksm_shard.kube.kinds import KINDS
+from ksm_shard.options import Options
+from ksm_shard.resources import DEFAULT_RESOURCES, RESOURCES
+
+PROG = "ksm-shard"
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one clear line, exit 2 (argparse prints usage too)
+        raise UsageError(message)
+
+
+def parse_bool(v: str) -> bool:
+    s = v.strip().lower()
+    if s in ("1", "t", "true", "yes"):
+        return True
+    if s in ("0", "f", "false", "no"):
+        return False
+    raise argparse.ArgumentTypeError(f"invalid boolean value {v!r}")
+
+
+def parse_list(v: str) -> list[str]:
+    return [x.strip() for x in v.split(",") if x.strip()]
+
+
+_ALLOWLIST_ENTRY = re.compile(r"\s*([a-z0-9*][a-z0-9.*-]*)\s*=\s*\[([^\]]*)\]\s*(,|$)")
+
+
+def parse_allowlist(v: str) -> dict[str, list[str]]:
+    """``pods=[app,team],deployments=[*]`` -> {"pods": ["app", "team"], "deployments": ["*"]}."""
+    out: dict[str, list[str]] = {}
+    pos = 0
+    v = v.strip()
+    while pos < len(v):
+        m = _ALLOWLIST_ENTRY.match(v, pos)
+        if not m:
+            raise argparse.ArgumentTypeError(f"malformed allowlist near {v[pos:]!r} (want resource=[key,...],...)")
+        keys = [k.strip() for k in m.group(2).split(",") if k.strip()]
+        for k in keys:
+            if k.count("*") > 1:
+                raise argparse.ArgumentTypeError(f"allowlist key {k!r} has more than one '*'")
+        out.setdefault(m.group(1), []).extend(keys)
+        pos = m.end()
+    return out
+
+
+def non_negative(v: str) -> int:
+    try:
+        n = int(v)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"invalid integer {v!r}") from e
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, got {n}")
+    return n
+
+
+def port(v: str) -> int:
+    n = non_negative(v)
+    if not 1 <= n <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be in 1..65535, got {n}")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog=PROG, description="kube-state-metrics, horizontally sharded.", allow_abbrev=False)
+    boolflag = {"nargs": "?", "const": True, "default": False, "type": parse_bool, "metavar": "BOOL"}
+    p.add_argument("--kubeconfig", help="Absolute path to the kubeconfig file (default: in-cluster config).")
+    p.add_argument("--apiserver", help="The URL of the apiserver to use as a master.")
+    p.add_argument("--resources", type=parse_list, default=None,
+                   help=f"Comma-separated list of resources to be enabled. Defaults to {','.join(DEFAULT_RESOURCES)}")
+    p.add_argument("--namespaces", type=parse_list, default=[],
+                   help="Comma-separated list of namespaces to be enabled. Defaults to all namespaces.")
+    p.add_argument("--namespaces-denylist", type=parse_list, default=[],
+                   help="Comma-separated list of namespaces not to be enabled.")
+    p.add_argument("--shard", type=non_negative, default=0, help="The instance's shard index (0-based).")
+    p.add_argument("--total-shards", type=non_negative, default=1, help="The total number of shards.")
+    p.add_argument("--host", default="::", help="Host to expose metrics on.")
+    p.add_argument("--port", type=port, default=8080, help="Port to expose metrics on.")
+    p.add_argument("--telemetry-host", default="::", help="Host to expose kube-state-metrics self metrics on.")
+    p.add_argument("--telemetry-port", type=port, default=8081, help="Port to expose self metrics on.")
+    p.add_argument("--enable-gzip-encoding", **boolflag, help="Gzip responses when requested by clients.")
+    p.add_argument("--metric-labels-allowlist", type=parse_allowlist, default={},
+                   help="Label keys per resource for kube_<resource>_labels, e.g. pods=[app,team],nodes=[*].")
+    p.add_argument("--metric-annotations-allowlist", type=parse_allowlist, default={},
+                   help="Annotation keys per resource for kube_<resource>_annotations, same syntax.")
+    p.add_argument("-v", "--v", dest="verbosity", type=int, default=0, help="Log level verbosity.")
+    return p  # fmt: skip
+
+
+def parse_options(argv: Sequence[str]) -> Options:
+    """argv (without the program name) -> validated Options; raises UsageError with one clear line."""
+    args = build_parser().parse_args(list(argv))
+    resources = args.resources if args.resources is not None else list(DEFAULT_RESOURCES)
+    if not resources:
+        raise UsageError("--resources: no resource given")
+    for r in resources:
+        if r not in RESOURCES:
+            if r in KINDS:
+                raise UsageError(f"--resources: resource {r!r} is not supported yet by ksm-shard {__version__}")
+            raise UsageError(f"--resources: unknown resource {r!r}")
+    if args.total_shards < 1:
+        raise UsageError(f"--total-shards must be at least 1, got {args.total_shards}")
+    if args.shard >= args.total_shards:
+        raise UsageError(f"--shard {args.shard} must be smaller than --total-shards {args.total_shards}")
+    if args.port == args.telemetry_port and args.host == args.telemetry_host:
+        raise UsageError(f"--port and --telemetry-port are both {args.port}")
+    for flag, table in (("--metric-labels-allowlist", args.metric_labels_allowlist),
+                        ("--metric-annotations-allowlist", args.metric_annotations_allowlist)):  # fmt: skip
+        for r in table:
+            if r != "*" and r not in KINDS:
+                raise UsageError(f"{flag}: unknown resource {r!r}")
+    return Options(
+        kubeconfig=args.kubeconfig,
+        apiserver=args.apiserver,
+        resources=resources,
+        namespaces=args.namespaces,
+        namespaces_denylist=args.namespaces_denylist,
+        shard=args.shard,
+        total_shards=args.total_shards,
+        host=args.host,
+        port=args.port,
+        telemetry_host=args.telemetry_host,
+        telemetry_port=args.telemetry_port,
+        enable_gzip_encoding=args.enable_gzip_encoding,
+        verbosity=args.verbosity,
+        labels_allowlist=args.metric_labels_allowlist,
+        annotations_allowlist=args.metric_annotations_allowlist,
+    )
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "version":
+        print(f"{PROG} {__version__}")
+        return 0
+    if argv and argv[0] == "demo":
+        from ksm_shard import demo
+
+        return demo.main(argv[1:])
+    if argv and argv[0] == "sim":
+        from ksm_shard.sim import __main__ as sim_main
+
+        return sim_main.main(argv[1:])
+    if argv and argv[0] == "help":
+        argv = ["--help"]
+    try:
+        options = parse_options(argv)
+    except UsageError as e:
+        return _fail(str(e))
+    from ksm_shard.kube.client import ConfigError, load_configuration
+
+    try:
+        load_configuration(options.kubeconfig, options.apiserver)  # fail fast, before forking a worker
+    except ConfigError as e:
+        return _fail(str(e))
+    from ksm_shard.server import GunicornServer
+
+    GunicornServer(options).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

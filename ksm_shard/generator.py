@@ -1,0 +1,111 @@
+"""Turns a resource's family table into a renderer: one decoded object -> its exposition bytes per family.
+
+An object's lines are rendered once per change (on the watch event), never per scrape. The result is a tuple
+with one ``bytes`` per enabled family (``b""`` when the family has no sample for that object), so the store can
+emit each family's samples contiguously, as the text format requires.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ksm_shard.render import escape_label_value, family_header, format_value
+from ksm_shard.resources.base import LABELS, Family, ResourceDef, allowlist_gen
+
+log = logging.getLogger(__name__)
+
+EMPTY = b""
+
+
+@dataclass(frozen=True)
+class GenerationOptions:
+    """What shapes the output of every resource: allowlists for labels/annotations and which families to keep."""
+
+    labels_allowlist: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    annotations_allowlist: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    # family name, opt_in -> keep it; default keeps every family that is not opt-in
+    family_filter: Callable[[str, bool], bool] = lambda name, opt_in: not opt_in
+
+    def allowlist_for(self, which: str, resource: str) -> Sequence[str] | None:
+        table = self.labels_allowlist if which == LABELS else self.annotations_allowlist
+        if "*" in table:  # the wildcard resource overrides per-resource entries
+            return table["*"]
+        return table.get(resource)
+
+
+def _label_value(x: object) -> str:
+    if x.__class__ is str:
+        return escape_label_value(x)  # type: ignore[arg-type]
+    return "" if x is None else escape_label_value(str(x))
+
+
+class ResourceRenderer:
+    """Renders objects of one resource kind with the families enabled by the options."""
+
+    def __init__(self, resource: ResourceDef, options: GenerationOptions | None = None) -> None:
+        options = options or GenerationOptions()
+        self.resource = resource
+        self.name = resource.name
+        families: list[Family] = []
+        gens = []
+        for fam in resource.families:
+            if not options.family_filter(fam.name, fam.opt_in):
+                continue
+            gen = fam.gen
+            if fam.allowlist is not None:
+                prefix = "label_" if fam.allowlist == LABELS else "annotation_"
+                fieldname = "labels" if fam.allowlist == LABELS else "annotations"
+                gen = allowlist_gen(fieldname, prefix, options.allowlist_for(fam.allowlist, resource.name))
+            families.append(fam)
+            # Per family: the prefix up to the first own label and a %-template for the own label values.
+            tmpl = ",".join(f'{label}="%s"' for label in fam.labels)
+            gens.append((fam, gen, tmpl))
+        self.families: tuple[Family, ...] = tuple(families)
+        self.headers: tuple[bytes, ...] = tuple(
+            family_header(f.name, f.help, f.type, f.stability, f.deprecated_since) for f in families
+        )
+        self._gens = tuple(gens)
+        self._ident_tmpl = ",".join(f'{label}="%s"' for label in resource.identity_labels)
+        self._identity = resource.identity
+        self.errors = 0  # families skipped because an object's field had an unexpected shape
+
+    def render(self, obj: dict) -> tuple[bytes, ...] | None:
+        """The object's lines per family, or None when the object cannot be identified (logged, skipped)."""
+        try:
+            ident = self._ident_tmpl % tuple(_label_value(v) for v in self._identity(obj))
+        except Exception as e:  # noqa: BLE001 - odd objects are skipped, never fatal
+            self.errors += 1
+            log.warning("skipping %s object without usable identity: %r", self.name, e)
+            return None
+        out: list[bytes] = []
+        append = out.append
+        lv = _label_value
+        fmt = format_value
+        for fam, gen, tmpl in self._gens:
+            try:
+                samples = gen(obj)
+                if not samples:
+                    append(EMPTY)
+                    continue
+                name = fam.name
+                lines = []
+                if fam.pairs:
+                    for pairs, v in samples:
+                        extra = "".join(f',{k}="{lv(x)}"' for k, x in pairs)
+                        lines.append(f"{name}{{{ident}{extra}}} {fmt(v)}\n")
+                elif tmpl:
+                    head = f"{name}{{{ident},"
+                    for values, v in samples:
+                        lines.append(f"{head}{tmpl % tuple(lv(x) for x in values)}}} {fmt(v)}\n")
+                else:
+                    head = f"{name}{{{ident}}} "
+                    for _, v in samples:
+                        lines.append(f"{head}{fmt(v)}\n")
+                append("".join(lines).encode())
+            except Exception as e:  # noqa: BLE001
+                self.errors += 1
+                log.warning("skipping family %s for %s %s: %r", fam.name, self.name, ident, e)
+                append(EMPTY)
+        return tuple(out)

@@ -1,0 +1,414 @@
+"""A small reflector: paginated LIST, then WATCH from the list's resourceVersion, for one resource stream.
+
+Why our own and not ``kubernetes.watch.Watch``: that one retries a 410 only once, reconnects without backoff and
+parses every event three times. Here:
+
+* LIST pages (``limit`` + ``continue``) are decoded item by item from raw bytes; a relist builds a new store and
+  swaps it in atomically when complete, so objects deleted while we were disconnected disappear.
+* WATCH starts at the list's resourceVersion with bookmarks, a server-side ``timeoutSeconds`` and a client-side read
+  timeout; a dropped stream resumes from the last resourceVersion seen (no relist); 410 Gone triggers a relist.
+* Errors back off exponentially with full jitter, honouring ``Retry-After``.
+* Ownership is decided from the UID found in the raw bytes before anything else is done with an object; objects
+  of other shards are never decoded.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import msgspec
+
+from ksm_shard.generator import ResourceRenderer
+from ksm_shard.kube.client import ApiError, KubeClient
+from ksm_shard.kube.kinds import Kind
+from ksm_shard.sharding import ShardFilter
+from ksm_shard.store import ObjectStore, StoreSlot
+
+log = logging.getLogger(__name__)
+
+_decode = msgspec.json.decode
+
+
+class _ListPage(msgspec.Struct):
+    metadata: dict = {}
+    items: list[msgspec.Raw] = []
+
+
+_decode_page = msgspec.json.Decoder(_ListPage).decode
+
+
+class Gone(Exception):
+    """410: the resourceVersion we hold is no longer served; a fresh LIST is needed."""
+
+
+_METADATA = b'"metadata":{'
+_UID = b'"uid":"'
+# Maps/lists inside metadata that could contain a "uid" key of their own; the uid is trusted only before them.
+_BEFORE_UID = (b'"labels":{', b'"annotations":{', b'"ownerReferences":[', b'"managedFields":[')
+
+
+def scan_uid(raw: bytes) -> bytes | None:
+    """metadata.uid from an object's (or watch event's) raw JSON, without decoding it; None if unsure.
+
+    The apiserver writes ObjectMeta with ``uid`` right after name/namespace, before labels, annotations and
+    ownerReferences, so the first ``"uid":"`` after ``"metadata":{`` is the object's own. If another
+    serializer ordered the fields differently, we answer None and the caller decodes the object instead.
+    """
+    m = raw.find(_METADATA)
+    if m < 0:
+        return None
+    u = raw.find(_UID, m)
+    if u < 0:
+        return None
+    for marker in _BEFORE_UID:
+        if raw.find(marker, m, u) >= 0:
+            return None
+    start = u + 7
+    end = raw.find(b'"', start)
+    if end < 0:
+        return None
+    return raw[start:end]
+
+
+@dataclass
+class ReflectorConfig:
+    page_size: int = 500
+    watch_timeout: int = 300  # server-side timeoutSeconds; randomized up to 2x like client-go
+    read_timeout_margin: float = 30.0  # client-side: no byte for timeout+margin means a dead connection
+    list_read_timeout: float = 60.0
+    connect_timeout: float = 10.0
+    backoff_initial: float = 0.5
+    backoff_max: float = 30.0
+    backoff_reset_after: float = 60.0  # a stream that lived this long resets the backoff
+
+
+class Reflector:
+    """Keeps one ``StoreSlot`` equal to the owned objects of one list/watch stream."""
+
+    def __init__(
+        self,
+        client: KubeClient,
+        kind: Kind,
+        renderer: ResourceRenderer,
+        slot: StoreSlot,
+        shard: ShardFilter,
+        *,
+        namespace: str | None = None,
+        field_selector: str | None = None,
+        label_selector: str | None = None,
+        server_side_sharding: bool = True,
+        config: ReflectorConfig | None = None,
+        on_list: Callable[[str], None] | None = None,
+        on_watch: Callable[[str], None] | None = None,
+    ) -> None:
+        self.client = client
+        self.kind = kind
+        self.renderer = renderer
+        self.slot = slot
+        self.shard = shard
+        self.namespace = namespace
+        self.path = kind.list_path(namespace)
+        self.field_selector = field_selector
+        self.label_selector = label_selector
+        self.send_shard_selector = server_side_sharding and shard.sharded
+        self.config = config or ReflectorConfig()
+        self._on_list = on_list or (lambda result: None)
+        self._on_watch = on_watch or (lambda result: None)
+        self.synced = threading.Event()
+        self.server_side_filtered = False  # the last LIST carried shardInfo: the server filtered for us
+        self.resource_version: str | None = None
+        self._last_unowned_line: bytes | None = None  # newest event not decoded; its RV is read only if needed
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._response = None
+        # counters (read by telemetry)
+        self.lists = 0
+        self.relists = 0
+        self.watches = 0
+        self.events_owned = 0
+        self.events_skipped = 0
+        self.last_error: str | None = None
+
+    # --- lifecycle -------------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        name = f"reflector-{self.kind.resource}" + (f"-{self.namespace}" if self.namespace else "")
+        self._thread = threading.Thread(target=self.run, name=name, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        resp = self._response
+        if resp is not None:
+            try:
+                resp.shutdown()  # unblock a read in progress
+            except Exception:  # noqa: BLE001
+                pass
+
+    def join(self, timeout: float | None = None) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    # --- main loop -------------------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        backoff = self.config.backoff_initial
+        need_list = True
+        while not self._stop.is_set():
+            started = time.monotonic()
+            try:
+                if need_list:
+                    self.list_and_replace()
+                    need_list = False
+                self.watch_once()
+                backoff = self.config.backoff_initial  # a clean server-side timeout: re-watch at once
+                continue
+            except Gone:
+                log.info("%s: resourceVersion %s expired (410), relisting", self.path, self.resource_version)
+                need_list = True
+                self.relists += 1
+                delay = 0.0
+            except ApiError as e:
+                self.last_error = str(e)
+                log.warning("%s: %s", self.path, e)
+                if e.status == 410:
+                    need_list = True
+                    self.relists += 1
+                delay = e.retry_after if e.retry_after is not None else random.uniform(0, backoff)
+            except Exception as e:  # noqa: BLE001 - connection errors, timeouts, bad data: retry
+                if self._stop.is_set():
+                    break
+                self.last_error = f"{type(e).__name__}: {e}"
+                log.warning("%s: %s", self.path, self.last_error)
+                delay = random.uniform(0, backoff)
+            if time.monotonic() - started > self.config.backoff_reset_after:
+                backoff = self.config.backoff_initial
+            else:
+                backoff = min(backoff * 2, self.config.backoff_max)
+            if delay:
+                self._stop.wait(delay)
+
+    def _query(self) -> list[tuple[str, str]]:
+        q: list[tuple[str, str]] = []
+        if self.label_selector:
+            q.append(("labelSelector", self.label_selector))
+        if self.field_selector:
+            q.append(("fieldSelector", self.field_selector))
+        if self.send_shard_selector:
+            q.append(("shardSelector", self.shard.selector))
+        return q
+
+    # --- LIST ------------------------------------------------------------------------------------------------
+
+    def list_and_replace(self) -> None:
+        """Page through a full LIST into a new store; swap it in only when complete."""
+        store = ObjectStore(len(self.renderer.families))
+        base = self._query()
+        cont: str | None = None
+        server_filtered = True
+        rv = None
+        try:
+            while True:
+                q = [*base, ("limit", str(self.config.page_size))]
+                if cont:
+                    q.append(("continue", cont))
+                resp = self.client.get(
+                    self.path,
+                    q,
+                    connect_timeout=self.config.connect_timeout,
+                    read_timeout=self.config.list_read_timeout,
+                )
+                try:
+                    body = resp.read()
+                finally:
+                    resp.release_conn()
+                page = _decode_page(body)
+                md = page.metadata
+                shard_info = md.get("shardInfo")
+                if not (isinstance(shard_info, dict) and shard_info.get("selector")):
+                    server_filtered = False
+                for raw in page.items:
+                    self._ingest(store, bytes(raw))
+                cont = md.get("continue") or None
+                if not cont:
+                    rv = md.get("resourceVersion")
+                    break
+        except ApiError as e:
+            self._on_list("error")
+            if e.status == 410 and cont:
+                # The continue token expired mid-list: start over (never keep a truncated list).
+                raise Gone() from e
+            raise
+        except Exception:
+            self._on_list("error")
+            raise
+        self._on_list("success")
+        self.lists += 1
+        self.server_side_filtered = self.send_shard_selector and server_filtered
+        self.slot.replace(store)
+        self.resource_version = rv
+        self._last_unowned_line = None
+        self.synced.set()
+        log.debug("%s: listed %d owned objects at rv %s", self.path, len(store), rv)
+
+    def _ingest(self, store: ObjectStore, raw: bytes) -> None:
+        shard = self.shard
+        if shard.sharded:
+            uid = scan_uid(raw)
+            if uid is not None and not shard.owns(uid):
+                return
+        obj = _decode(raw)
+        md = obj.get("metadata") if isinstance(obj, dict) else None
+        uid_str = md.get("uid") if isinstance(md, dict) else None
+        if not isinstance(uid_str, str) or not uid_str:
+            log.warning("%s: skipping object without metadata.uid", self.path)
+            return
+        if shard.sharded and not shard.owns(uid_str.encode()):
+            return
+        chunks = self.renderer.render(obj)
+        if chunks is not None:
+            store.put(uid_str, chunks)
+
+    # --- WATCH -----------------------------------------------------------------------------------------------
+
+    def watch_once(self) -> None:
+        """One WATCH request from the current resourceVersion until the server ends it or it breaks."""
+        timeout = random.randint(self.config.watch_timeout, 2 * self.config.watch_timeout)
+        q = [
+            *self._query(),
+            ("watch", "true"),
+            ("allowWatchBookmarks", "true"),
+            ("timeoutSeconds", str(timeout)),
+        ]
+        rv = self.current_resource_version()
+        if rv:
+            q.append(("resourceVersion", rv))
+        try:
+            resp = self.client.get(
+                self.path, q, connect_timeout=self.config.connect_timeout,
+                read_timeout=timeout + self.config.read_timeout_margin,
+            )  # fmt: skip
+        except Exception:
+            self._on_watch("error")
+            raise
+        self._on_watch("success")
+        self.watches += 1
+        self._response = resp
+        try:
+            self._consume(resp)
+        finally:
+            self._response = None
+            resp.release_conn()
+
+    def _consume(self, resp) -> None:  # noqa: ANN001 - urllib3 response
+        store = self.slot.current
+        handle = self._handle_line
+        pending = b""
+        stop = self._stop
+        # urllib3 yields each HTTP chunk as it arrives on a chunked stream; read1 otherwise.
+        chunks = resp.stream(1 << 16) if resp.chunked else iter(lambda: resp.read1(1 << 16), b"")
+        for chunk in chunks:
+            if stop.is_set():
+                return
+            if pending:
+                chunk = pending + chunk
+                pending = b""
+            start = 0
+            while True:
+                nl = chunk.find(b"\n", start)
+                if nl < 0:
+                    pending = chunk[start:]
+                    break
+                if nl > start:
+                    handle(store, chunk[start:nl])
+                start = nl + 1
+        # A partial line at the end of a broken stream is discarded; we resume from the last complete event.
+
+    def _handle_line(self, store: ObjectStore, line: bytes) -> None:
+        if line.startswith(b'{"type":"'):
+            end = line.find(b'"', 9)
+            etype = line[9:end]
+        else:
+            etype = None
+        if etype == b"MODIFIED" or etype == b"ADDED" or etype == b"DELETED":
+            shard = self.shard
+            if shard.sharded:
+                uid = scan_uid(line)
+                if uid is not None and not shard.owns(uid):
+                    self.events_skipped += 1
+                    self._last_unowned_line = line
+                    return
+            self._apply(store, etype, _decode(line))
+            return
+        event = _decode(line)
+        if not isinstance(event, dict):
+            raise ValueError(f"malformed watch event: {line[:200]!r}")
+        t = event.get("type")
+        if t in ("ADDED", "MODIFIED", "DELETED"):
+            self._apply(store, t.encode(), event)
+        elif t == "BOOKMARK":
+            rv = _object_rv(event.get("object"))
+            if rv:
+                self.resource_version = rv
+                self._last_unowned_line = None
+        elif t == "ERROR":
+            status = event.get("object") if isinstance(event.get("object"), dict) else {}
+            code = status.get("code")
+            if code == 410:
+                raise Gone()
+            raise ApiError(int(code or 500), str(status.get("reason", "")), str(status.get("message", "")))
+        else:
+            log.warning("%s: ignoring watch event of unknown type %r", self.path, t)
+
+    def _apply(self, store: ObjectStore, etype: bytes, event: dict) -> None:
+        obj = event.get("object")
+        md = obj.get("metadata") if isinstance(obj, dict) else None
+        if not isinstance(md, dict):
+            log.warning("%s: skipping watch event without object metadata", self.path)
+            return
+        rv = md.get("resourceVersion")
+        if isinstance(rv, str) and rv:
+            self.resource_version = rv
+            self._last_unowned_line = None
+        uid = md.get("uid")
+        if not isinstance(uid, str) or not uid:
+            log.warning("%s: skipping object without metadata.uid", self.path)
+            return
+        if self.shard.sharded and not self.shard.owns(uid.encode()):
+            self.events_skipped += 1
+            return
+        self.events_owned += 1
+        if etype == b"DELETED":
+            store.delete(uid)
+            return
+        chunks = self.renderer.render(obj)
+        if chunks is not None:
+            store.put(uid, chunks)
+
+    def current_resource_version(self) -> str | None:
+        """The RV to resume from: that of the newest event, decoding a skipped one only now."""
+        line = self._last_unowned_line
+        if line is not None:
+            try:
+                rv = _object_rv(_decode(line).get("object"))
+                if rv:
+                    self.resource_version = rv
+            except (msgspec.DecodeError, AttributeError):
+                pass
+            self._last_unowned_line = None
+        return self.resource_version
+
+
+def _object_rv(obj: object) -> str | None:
+    if isinstance(obj, dict):
+        md = obj.get("metadata")
+        if isinstance(md, dict):
+            rv = md.get("resourceVersion")
+            if isinstance(rv, str) and rv:
+                return rv
+    return None

@@ -1,0 +1,79 @@
+"""Prometheus text exposition primitives: number formatting, escaping, family headers.
+
+Values are formatted like Go's ``strconv.FormatFloat(v, 'g', -1, 64)`` (what kube-state-metrics writes), so our
+output is byte-identical to upstream's: shortest round-trip digits, exponent form below 1e-4 and from 1e+06 on.
+"""
+
+from __future__ import annotations
+
+import math
+
+STABLE = "STABLE"
+ALPHA = "ALPHA"
+
+
+def format_value(v: float | int | bool) -> str:
+    """Format a sample value as Go's ``%g`` with shortest precision (``1.5e+09``, ``+Inf``, ``0.25``)."""
+    if v.__class__ is int:
+        if -1000000 < v < 1000000:
+            return str(v)
+    elif v.__class__ is bool:
+        return "1" if v else "0"
+    f = float(v)
+    if f != f:
+        return "NaN"
+    if f == math.inf:
+        return "+Inf"
+    if f == -math.inf:
+        return "-Inf"
+    if f == 0:
+        return "-0" if math.copysign(1.0, f) < 0 else "0"
+    r = repr(f)  # shortest round-trip digits, in Python's own notation
+    neg = r[0] == "-"
+    if neg:
+        r = r[1:]
+    exp10 = 0
+    if "e" in r:
+        r, e = r.split("e")
+        exp10 = int(e)
+    if "." in r:
+        ip, fp = r.split(".")
+    else:
+        ip, fp = r, ""
+    digits = ip + fp
+    point = len(ip) + exp10  # the decimal point sits after this many digits
+    stripped = digits.lstrip("0")
+    point -= len(digits) - len(stripped)
+    digits = stripped.rstrip("0") or "0"
+    exp = point - 1
+    if exp < -4 or exp >= 6:
+        mant = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        out = f"{mant}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
+    elif point <= 0:
+        out = "0." + "0" * (-point) + digits
+    elif point >= len(digits):
+        out = digits + "0" * (point - len(digits))
+    else:
+        out = digits[:point] + "." + digits[point:]
+    return "-" + out if neg else out
+
+
+def escape_label_value(s: str) -> str:
+    """Escape a label value for the text format: backslash, double quote and newline only."""
+    if "\\" in s or '"' in s or "\n" in s:
+        return s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return s
+
+
+def escape_help(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("\n", "\\n")
+
+
+def family_header(name: str, help_text: str, metric_type: str, stability: str, deprecated_since: str | None) -> bytes:
+    """``# HELP`` and ``# TYPE`` lines as upstream writes them (``[STABLE]`` prefix, deprecation note)."""
+    text = escape_help(help_text)
+    if deprecated_since:
+        text = f"(Deprecated since {deprecated_since}) {text}"
+    if stability == STABLE:
+        text = f"[STABLE] {text}"
+    return f"# HELP {name} {text}\n# TYPE {name} {metric_type}\n".encode()

@@ -1,0 +1,292 @@
+"""The vocabulary resource modules use to declare their metric families, and shared field helpers.
+
+A resource module is a declarative table: a ``ResourceDef`` naming the kind, its identity labels and its
+``Family`` rows. Each family's ``gen`` maps one decoded object (a plain dict, as the apiserver sent it) to its
+samples: a list of ``(label_values, value)`` where ``label_values`` follows ``Family.labels``. Families whose
+label names differ per sample set ``pairs=True`` and yield ``((("name", "value"), ...), value)`` instead.
+Generators must tolerate absent fields (real objects omit empty ones) and return ``()`` for "no sample".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_CEILING, Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+
+from ksm_shard.kube.kinds import Kind
+from ksm_shard.render import ALPHA, STABLE
+
+__all__ = ["ALPHA", "STABLE", "Family", "ResourceDef", "Sample"]
+
+Sample = tuple[tuple, float | int | bool]
+Generator = Callable[[dict], Sequence[Sample]]
+
+NONE: tuple = ()  # "no sample"
+ONE: tuple = (((), 1),)  # one sample with only the identity labels, value 1
+
+# Families fed from Kubernetes labels/annotations through the --metric-*-allowlist flags.
+LABELS = "labels"
+ANNOTATIONS = "annotations"
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    name: str
+    help: str
+    gen: Generator | None
+    labels: tuple[str, ...] = ()  # own labels, after the resource's identity labels, in emission order
+    type: str = "gauge"
+    stability: str = ALPHA
+    deprecated_since: str | None = None
+    opt_in: bool = False
+    pairs: bool = False  # samples carry their own (name, value) label pairs
+    allowlist: str | None = None  # LABELS / ANNOTATIONS: gen is built from the allowlist flags
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceDef:
+    kind: Kind
+    identity_labels: tuple[str, ...]
+    identity: Callable[[dict], tuple[str, ...]]
+    families: tuple[Family, ...]
+
+    @property
+    def name(self) -> str:
+        return self.kind.resource
+
+
+# --- common identity functions -------------------------------------------------------------------------------
+
+
+def namespace_name(obj: dict) -> tuple[str, str]:
+    md = obj["metadata"]
+    return md.get("namespace", ""), md["name"]
+
+
+def name_only(obj: dict) -> tuple[str]:
+    return (obj["metadata"]["name"],)
+
+
+# --- field helpers -------------------------------------------------------------------------------------------
+
+
+def bool_label(v: Any) -> str:
+    return "true" if v else "false"
+
+
+@lru_cache(maxsize=8192)
+def timestamp(s: str | None) -> int | None:
+    """RFC 3339 time -> whole Unix seconds (sub-second parts dropped, as upstream)."""
+    if not s:
+        return None
+    try:
+        return int(datetime.fromisoformat(s).timestamp())
+    except (TypeError, ValueError):
+        return None
+
+
+def ts_sample(s: str | None) -> tuple:
+    t = timestamp(s) if s.__class__ is str else None
+    return (((), t),) if t is not None else NONE
+
+
+_BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
+_DECIMAL = {"n": Decimal("1e-9"), "u": Decimal("1e-6"), "m": Decimal("1e-3"), "": Decimal(1), "k": Decimal(10**3),
+            "M": Decimal(10**6), "G": Decimal(10**9), "T": Decimal(10**12), "P": Decimal(10**15),
+            "E": Decimal(10**18)}  # fmt: skip
+_QUANTITY = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])|[eE]([+-]?\d+))?$")
+
+
+@lru_cache(maxsize=4096)
+def parse_quantity(s: str | int | float) -> Decimal | None:
+    """A Kubernetes resource.Quantity (``"250m"``, ``"1Gi"``, ``"1.5k"``, ``"1e3"``) as an exact Decimal."""
+    if isinstance(s, bool):
+        return None
+    if isinstance(s, int | float):
+        return Decimal(str(s))
+    if not isinstance(s, str):
+        return None
+    m = _QUANTITY.match(s.strip())
+    if not m:
+        return None
+    try:
+        num = Decimal(m.group(1))
+    except InvalidOperation:
+        return None
+    suffix, exp = m.group(2), m.group(3)
+    if exp is not None:
+        return num.scaleb(int(exp))
+    if suffix in _BINARY:
+        return num * _BINARY[suffix]
+    return num * _DECIMAL[suffix or ""]
+
+
+def quantity_milli(s: Any) -> float | None:
+    """Quantity at milli precision (rounded up like Quantity.MilliValue), as a float: ``"250m"`` -> 0.25."""
+    q = parse_quantity(s)
+    if q is None:
+        return None
+    return int((q * 1000).to_integral_value(ROUND_CEILING)) / 1000
+
+
+def quantity_int(s: Any) -> int | None:
+    """Quantity as an integer, rounded up like Quantity.Value: ``"1Gi"`` -> 1073741824."""
+    q = parse_quantity(s)
+    if q is None:
+        return None
+    return int(q.to_integral_value(ROUND_CEILING))
+
+
+def condition_samples(status: Any) -> tuple:
+    """Three samples ``true``/``false``/``unknown`` with 1 on the condition's status."""
+    # Case-sensitive, as upstream compares against v1.ConditionTrue/False/Unknown.
+    return ((("true",), 1 if status == "True" else 0), (("false",), 1 if status == "False" else 0),
+            (("unknown",), 1 if status == "Unknown" else 0))  # fmt: skip
+
+
+def conditions_by_type(conditions: Any, type_label_first: bool = True) -> list[Sample]:
+    """For each condition: three samples (condition type, status) with 1 on its status."""
+    out: list[Sample] = []
+    if not isinstance(conditions, list):
+        return out
+    for c in conditions:
+        if not isinstance(c, dict):
+            continue
+        ctype = str(c.get("type", ""))
+        s = c.get("status")
+        for st, api in (("true", "True"), ("false", "False"), ("unknown", "Unknown")):
+            out.append(((ctype, st) if type_label_first else (st, ctype), 1 if s == api else 0))
+    return out
+
+
+# --- common families -----------------------------------------------------------------------------------------
+
+
+def created(obj: dict) -> tuple:
+    return ts_sample(obj["metadata"].get("creationTimestamp"))
+
+
+def deletion_timestamp(obj: dict) -> tuple:
+    return ts_sample(obj["metadata"].get("deletionTimestamp"))
+
+
+def resource_version(obj: dict) -> tuple:
+    rv = obj["metadata"].get("resourceVersion")
+    if isinstance(rv, str) and rv.isdigit():
+        return (((), float(rv)),)
+    return NONE
+
+
+def metadata_generation(obj: dict) -> tuple:
+    g = obj["metadata"].get("generation")
+    return (((), g),) if isinstance(g, int) else (((), 0),)
+
+
+def owner_samples(obj: dict) -> list[Sample] | tuple:
+    """``owner_kind, owner_name, owner_is_controller``; one empty sample when there are no owners."""
+    refs = obj["metadata"].get("ownerReferences")
+    if not refs:
+        return ((("", "", ""), 1),)
+    out = []
+    for ref in refs:
+        if isinstance(ref, dict):
+            out.append(((ref.get("kind", ""), ref.get("name", ""), bool_label(ref.get("controller"))), 1))
+    return out or ((("", "", ""), 1),)
+
+
+def info(obj: dict) -> tuple:
+    return ONE
+
+
+# --- dynamic label names (label_*, annotation_*) -------------------------------------------------------------
+
+_INVALID = re.compile(r"[^a-zA-Z0-9_]")
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+
+
+@lru_cache(maxsize=16384)
+def sanitize_label_name(key: str) -> str:
+    """Kubernetes key -> Prometheus label name body: invalid chars to ``_``, camelCase to snake_case, lower."""
+    return _CAMEL.sub(r"\1_\2", _INVALID.sub("_", key)).lower()
+
+
+def kube_labels_to_pairs(prefix: str, kv: dict, allowed: Callable[[str], bool] | None = None) -> tuple:
+    """Sorted keys -> ``(prefix+name, value)`` pairs, renaming collisions to ``_conflictN`` as upstream."""
+    keys = sorted(k for k in kv if allowed is None or allowed(k))
+    names: list[str] = []
+    values: list[str] = []
+    seen: dict[str, int] = {}  # name -> index in names, or -1 once conflicted
+    conflicts: dict[str, int] = {}
+    for k in keys:
+        name = prefix + sanitize_label_name(k)
+        v = kv[k]
+        v = v if isinstance(v, str) else ("" if v is None else str(v))
+        if name in seen or name in conflicts:
+            if name not in conflicts:
+                first = seen.pop(name)
+                conflicts[name] = 1
+                names[first] = _next_conflict(name, conflicts, seen, names)
+            names.append(_next_conflict(name, conflicts, seen, names))
+        else:
+            seen[name] = len(names)
+            names.append(name)
+        values.append(v)
+    return tuple(zip(names, values, strict=True))
+
+
+def _next_conflict(name: str, counters: dict[str, int], seen: dict[str, int], names: list[str]) -> str:
+    while True:
+        n = counters[name]
+        counters[name] = n + 1
+        candidate = f"{name}_conflict{n}"
+        if candidate not in seen and candidate not in names:
+            return candidate
+
+
+def allowlist_gen(field: str, prefix: str, keys: Sequence[str] | None) -> Generator:
+    """The generator of a ``kube_*_labels`` / ``kube_*_annotations`` family for one allowlist entry."""
+    if not keys:
+        return lambda obj: NONE
+    if keys[0] == "*":
+        allowed = None
+    else:
+        exact = {k for k in keys if "*" not in k}
+        globs = [re.compile("^" + re.escape(k).replace(r"\*", ".*") + "$") for k in keys if "*" in k]
+
+        def allowed(k: str) -> bool:
+            return k in exact or any(g.match(k) for g in globs)
+
+    def gen(obj: dict) -> tuple:
+        kv = obj["metadata"].get(field)
+        pairs = kube_labels_to_pairs(prefix, kv, allowed) if isinstance(kv, dict) and kv else ()
+        return ((pairs, 1),)
+
+    return gen
+
+
+def labels_family(kind_singular: str, help_text: str, stability: str = STABLE) -> Family:
+    return Family(f"kube_{kind_singular}_labels", help_text, None, stability=stability, pairs=True, allowlist=LABELS)
+
+
+def annotations_family(kind_singular: str, help_text: str, stability: str = ALPHA) -> Family:
+    return Family(f"kube_{kind_singular}_annotations", help_text, None, stability=stability, pairs=True,
+                  allowlist=ANNOTATIONS)  # fmt: skip
+
+
+def as_list(v: Any) -> list:
+    return v if isinstance(v, list) else []
+
+
+def as_dict(v: Any) -> dict:
+    return v if isinstance(v, dict) else {}
+
+
+def iter_dicts(v: Any) -> Iterable[dict]:
+    if isinstance(v, list):
+        for x in v:
+            if isinstance(x, dict):
+                yield x

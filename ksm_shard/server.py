@@ -1,0 +1,267 @@
+"""HTTP: one WSGI app behind gunicorn serving both the metrics port and the telemetry port.
+
+gunicorn runs one gthread worker (more workers would duplicate every watch and the whole store). The exporter is
+built in the worker (``load``) and its reflector threads start in ``post_worker_init``: threads do not survive fork.
+Both listeners share the app, which dispatches on the listener's own port (gthread sets ``SERVER_PORT`` from it).
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import time
+import zlib
+from collections.abc import Callable, Iterable
+from urllib.parse import parse_qs
+
+from gunicorn.app.base import BaseApplication
+from prometheus_client import make_wsgi_app
+
+from ksm_shard import __version__
+from ksm_shard.exporter import Exporter
+from ksm_shard.kube.client import KubeClient
+from ksm_shard.options import Options
+from ksm_shard.telemetry import Telemetry
+
+log = logging.getLogger(__name__)
+
+TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+_CHUNK = 1 << 18  # coalesce small buffers into writes of about this size
+
+LANDING = """<html>
+<head><title>ksm-shard</title></head>
+<body>
+<h1>ksm-shard</h1>
+<p>kube-state-metrics, sharded: shard {shard} of {total}, version {version}</p>
+<ul>
+<li><a href="metrics">metrics</a></li>
+<li><a href="healthz">healthz</a></li>
+<li><a href="livez">livez</a></li>
+<li><a href="readyz">readyz</a></li>
+</ul>
+</body>
+</html>
+"""
+
+TELEMETRY_LANDING = """<html>
+<head><title>ksm-shard telemetry</title></head>
+<body>
+<h1>ksm-shard self-metrics</h1>
+<ul><li><a href="metrics">metrics</a></li><li><a href="readyz">readyz</a></li></ul>
+</body>
+</html>
+"""
+
+StartResponse = Callable[..., object]
+
+
+def _coalesce(parts: list[bytes]) -> list[bytes]:
+    out: list[bytes] = []
+    buf: list[bytes] = []
+    size = 0
+    for p in parts:
+        buf.append(p)
+        size += len(p)
+        if size >= _CHUNK:
+            out.append(b"".join(buf) if len(buf) > 1 else p)
+            buf, size = [], 0
+    if buf:
+        out.append(b"".join(buf))
+    return out
+
+
+def _gzip(parts: list[bytes]) -> Iterable[bytes]:
+    comp = zlib.compressobj(1, zlib.DEFLATED, 31)  # gzip container, fast level: scrapes are latency-bound
+    for p in parts:
+        data = comp.compress(p)
+        if data:
+            yield data
+    yield comp.flush()
+
+
+def _accepts_gzip(environ: dict) -> bool:
+    for token in environ.get("HTTP_ACCEPT_ENCODING", "").split(","):
+        enc, _, params = token.strip().partition(";")
+        if enc.strip().lower() == "gzip":
+            q = params.strip()
+            return not (q.startswith("q=") and _float(q[2:]) == 0.0)
+    return False
+
+
+def _float(s: str) -> float:
+    try:
+        return float(s)
+    except ValueError:
+        return 1.0
+
+
+def _resource_list(values: list[str]) -> set[str]:
+    return {r.strip() for v in values for r in v.split(",") if r.strip()}
+
+
+class MetricsApp:
+    """The WSGI callable for both ports."""
+
+    def __init__(self, options: Options, exporter: Exporter, telemetry: Telemetry, client: KubeClient) -> None:
+        self.options = options
+        self.exporter = exporter
+        self.telemetry = telemetry
+        self.client = client
+        self.telemetry_port = str(options.telemetry_port)
+        self._telemetry_metrics = make_wsgi_app(telemetry.registry)
+        self._latency = telemetry.request_duration.labels("metrics", "get")
+
+    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "/")
+        if environ.get("SERVER_PORT") == self.telemetry_port:
+            return self._telemetry(path, environ, start_response)
+        if path == "/metrics":
+            return self._metrics(environ, start_response)
+        if path == "/healthz":
+            return _plain(start_response, "200 OK", b"OK")
+        if path == "/readyz":
+            if self.exporter.ready():
+                return _plain(start_response, "200 OK", b"OK")
+            return _plain(start_response, "503 Service Unavailable", b"Service Unavailable")
+        if path == "/livez":
+            return self._livez(start_response)
+        if path == "/":
+            page = LANDING.format(shard=self.options.shard, total=self.options.total_shards, version=__version__)
+            return _html(start_response, page)
+        return _plain(start_response, "404 Not Found", b"404 page not found\n")
+
+    def _metrics(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
+            return _plain(start_response, "405 Method Not Allowed", b"Method Not Allowed")
+        started = time.perf_counter()
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        include = _resource_list(query.get("resources", []))
+        exclude = _resource_list(query.get("exclude_resources", []))
+        parts = self.exporter.scrape(include or None, exclude or None)
+        headers = [("Content-Type", TEXT_CONTENT_TYPE)]
+        if self.options.enable_gzip_encoding and _accepts_gzip(environ):
+            headers.append(("Content-Encoding", "gzip"))
+            headers.append(("Vary", "Accept-Encoding"))
+            start_response("200 OK", headers)
+            body: Iterable[bytes] = _gzip(parts)
+        else:
+            headers.append(("Content-Length", str(sum(map(len, parts)))))
+            start_response("200 OK", headers)
+            body = _coalesce(parts)
+        self._latency.observe(time.perf_counter() - started)
+        return body
+
+    def _livez(self, start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            resp = self.client.get("/livez", connect_timeout=5, read_timeout=5)
+            resp.read()
+            resp.release_conn()
+            return _plain(start_response, "200 OK", b"OK")
+        except Exception as e:  # noqa: BLE001
+            log.warning("livez: apiserver not reachable: %s", e)
+            return _plain(start_response, "503 Service Unavailable", b"Service Unavailable")
+
+    def _telemetry(self, path: str, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        if path == "/metrics":
+            return self._telemetry_metrics(environ, start_response)
+        if path == "/readyz":
+            return _plain(start_response, "200 OK", b"OK")
+        if path == "/":
+            return _html(start_response, TELEMETRY_LANDING)
+        return _plain(start_response, "404 Not Found", b"404 page not found\n")
+
+
+def _plain(start_response: StartResponse, status: str, body: bytes) -> list[bytes]:
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def _html(start_response: StartResponse, page: str) -> list[bytes]:
+    body = page.encode()
+    start_response("200 OK", [("Content-Type", "text/html; charset=UTF-8"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def _ipv6_available() -> bool:
+    if not socket.has_ipv6:
+        return False
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+def bind_address(host: str, port: int) -> str:
+    if ":" in host:
+        if host == "::" and not _ipv6_available():
+            return f"0.0.0.0:{port}"
+        return f"[{host}]:{port}"
+    return f"{host}:{port}"
+
+
+def build_app(options: Options) -> MetricsApp:
+    """Everything a worker serves: client, telemetry, exporter (reflectors not started yet)."""
+    from ksm_shard.kube.client import load_configuration
+
+    client = KubeClient(load_configuration(options.kubeconfig, options.apiserver))
+    telemetry = Telemetry(options.shard, options.total_shards)
+    exporter = Exporter(options, client, on_list=telemetry.on_list, on_watch=telemetry.on_watch)
+    telemetry.watch_exporter(exporter)
+    return MetricsApp(options, exporter, telemetry, client)
+
+
+class GunicornServer(BaseApplication):
+    """gunicorn as a library: one gthread worker holding the reflectors."""
+
+    def __init__(self, options: Options, threads: int = 8) -> None:
+        self.options = options
+        self.threads = threads
+        self.app: MetricsApp | None = None
+        super().__init__()
+
+    def load_config(self) -> None:
+        o = self.options
+        cfg = {
+            "bind": [bind_address(o.host, o.port), bind_address(o.telemetry_host, o.telemetry_port)],
+            "workers": 1,
+            "worker_class": "gthread",
+            "threads": self.threads,
+            "timeout": 120,  # heartbeat: a long relist holds the GIL in bursts, not for minutes
+            "graceful_timeout": 20,  # below the default terminationGracePeriodSeconds (30 s)
+            "keepalive": 300,
+            "max_requests": 0,  # never recycle the worker: that would force a full relist
+            "preload_app": False,
+            "accesslog": None,
+            "errorlog": "-",
+            "loglevel": "debug" if o.verbosity >= 4 else "info",
+            "proc_name": f"ksm-shard-{o.shard}",
+            "post_worker_init": _post_worker_init,
+            "worker_exit": _worker_exit,
+        }
+        for key, value in cfg.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> MetricsApp:
+        # Runs in the worker process after fork: the urllib3 pool and the stores are created here.
+        configure_logging(self.options.verbosity)
+        self.app = build_app(self.options)
+        return self.app
+
+
+def configure_logging(verbosity: int) -> None:
+    level = logging.DEBUG if verbosity >= 4 else logging.INFO if verbosity >= 0 else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _post_worker_init(worker) -> None:  # noqa: ANN001 - gunicorn worker
+    app = worker.app.app
+    if app is not None:
+        app.exporter.start()
+
+
+def _worker_exit(server, worker) -> None:  # noqa: ANN001
+    app = getattr(worker.app, "app", None)
+    if app is not None:
+        app.exporter.stop()

@@ -1,0 +1,103 @@
+"""Which replica owns an object: the rule of Kubernetes server-side sharded list/watch (KEP-5866).
+
+    h = FNV-1a-64(metadata.uid encoded as UTF-8)
+    shard i of n owns  start_i <= h < end_i,  start_i = (i * 2**64) // n,  end_i = ((i + 1) * 2**64) // n
+
+The apiserver (feature gate ``ShardedListAndWatch``) applies the same rule when a LIST or WATCH carries
+``shardSelector=shardRange(object.metadata.uid,'0x<start>','0x<end>')``, so a replica that filters
+client-side and one the server filters for keep exactly the same objects.
+
+To find the replica that owns an object by hand::
+
+    python -m ksm_shard.sharding <total-shards> <uid> [<uid> ...]
+"""
+
+from __future__ import annotations
+
+import sys
+
+FNV64_OFFSET = 0xCBF29CE484222325
+FNV64_PRIME = 0x100000001B3
+_MASK64 = (1 << 64) - 1
+HASH_SPACE = 1 << 64
+
+
+def fnv1a64(data: bytes) -> int:
+    """FNV-1a, 64 bit, over ``data`` (Go's ``hash/fnv.New64a``)."""
+    h = FNV64_OFFSET
+    prime = FNV64_PRIME
+    mask = _MASK64
+    for byte in data:
+        h = ((h ^ byte) * prime) & mask
+    return h
+
+
+def shard_range(shard: int, total_shards: int) -> tuple[int, int]:
+    """The half-open hash range ``[start, end)`` owned by ``shard`` of ``total_shards``."""
+    if total_shards < 1:
+        raise ValueError(f"total shards must be >= 1, got {total_shards}")
+    if not 0 <= shard < total_shards:
+        raise ValueError(f"shard must be in [0, {total_shards}), got {shard}")
+    return (shard * HASH_SPACE) // total_shards, ((shard + 1) * HASH_SPACE) // total_shards
+
+
+def shard_of(uid: str | bytes, total_shards: int) -> int:
+    """The index of the shard that owns the object with this UID."""
+    data = uid.encode() if isinstance(uid, str) else uid
+    h = fnv1a64(data)
+    # floor(h * n / 2**64) is the shard whose range contains h (ranges are floor((i * 2**64) / n)).
+    i = (h * total_shards) >> 64
+    # Guard the boundary case where flooring differs by one.
+    start, end = shard_range(i, total_shards)
+    if h < start:
+        i -= 1
+    elif h >= end:
+        i += 1
+    return i
+
+
+def shard_selector(shard: int, total_shards: int) -> str:
+    """The ``shardSelector`` query value the apiserver understands for this shard."""
+    start, end = shard_range(shard, total_shards)
+    return f"shardRange(object.metadata.uid,'0x{start:016x}','0x{end:016x}')"
+
+
+class ShardFilter:
+    """Ownership check for one shard; ``owns`` is on the hot path of every watch event."""
+
+    __slots__ = ("shard", "total_shards", "start", "end", "selector")
+
+    def __init__(self, shard: int = 0, total_shards: int = 1) -> None:
+        self.shard = shard
+        self.total_shards = total_shards
+        self.start, self.end = shard_range(shard, total_shards)
+        self.selector = shard_selector(shard, total_shards)
+
+    @property
+    def sharded(self) -> bool:
+        return self.total_shards > 1
+
+    def owns(self, uid: bytes) -> bool:
+        """True when the object with this UID (raw UTF-8 bytes) belongs to this shard."""
+        h = FNV64_OFFSET
+        for byte in uid:
+            h = ((h ^ byte) * FNV64_PRIME) & _MASK64
+        return self.start <= h < self.end
+
+    def owns_str(self, uid: str) -> bool:
+        return self.owns(uid.encode())
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2:
+        print("usage: python -m ksm_shard.sharding <total-shards> <uid> [<uid> ...]", file=sys.stderr)
+        return 2
+    total = int(argv[0])
+    for uid in argv[1:]:
+        h = fnv1a64(uid.encode())
+        print(f"{uid} fnv1a64=0x{h:016x} shard={shard_of(uid, total)}/{total}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
