@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ksm_shard.resources import configmaps, deployments, jobs, namespaces, nodes
+from ksm_shard.resources import configmaps, deployments, jobs, namespaces, nodes, pods
 from ksm_shard.resources.base import ResourceDef
 
-_MODULES = (configmaps, deployments, jobs, namespaces, nodes)
+_MODULES = (configmaps, deployments, jobs, namespaces, nodes, pods)
 
 RESOURCES: dict[str, ResourceDef] = {m.RESOURCE.name: m.RESOURCE for m in _MODULES}
 
