@@ -17,6 +17,8 @@ from ksm_shard.resources.base import LABELS, Family, ResourceDef, allowlist_gen
 log = logging.getLogger(__name__)
 
 EMPTY = b""
+# Values most samples carry; True/1 and False/0 share entries (1 == True), as do 1.0/1 and 0.0/0.
+_FORMATTED: dict = {0: "0", 1: "1", -1: "-1"}
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class ResourceRenderer:
             families.append(fam)
             # Per family: the prefix up to the first own label and a %-template for the own label values.
             tmpl = ",".join(f'{label}="%s"' for label in fam.labels)
-            gens.append((fam, gen, tmpl))
+            gens.append((fam, gen, tmpl, 2 * len(fam.labels)))
         self.families: tuple[Family, ...] = tuple(families)
         self.headers: tuple[bytes, ...] = tuple(
             family_header(f.name, f.help, f.type, f.stability, f.deprecated_since) for f in families
@@ -81,9 +83,9 @@ class ResourceRenderer:
             return None
         out: list[bytes] = []
         append = out.append
-        lv = _label_value
         fmt = format_value
-        for fam, gen, tmpl in self._gens:
+        cache = _FORMATTED
+        for fam, gen, tmpl, quotes in self._gens:
             try:
                 samples = gen(obj)
                 if not samples:
@@ -93,16 +95,24 @@ class ResourceRenderer:
                 lines = []
                 if fam.pairs:
                     for pairs, v in samples:
-                        extra = "".join(f',{k}="{lv(x)}"' for k, x in pairs)
-                        lines.append(f"{name}{{{ident}{extra}}} {fmt(v)}\n")
+                        extra = "".join(f',{k}="{_label_value(x)}"' for k, x in pairs)
+                        s = cache.get(v) or fmt(v)
+                        lines.append(f"{name}{{{ident}{extra}}} {s}\n")
                 elif tmpl:
                     head = f"{name}{{{ident},"
                     for values, v in samples:
-                        lines.append(f"{head}{tmpl % tuple(lv(x) for x in values)}}} {fmt(v)}\n")
+                        if None in values:
+                            values = tuple("" if x is None else x for x in values)
+                        part = tmpl % values
+                        # Escaping is rare: check the formatted labels once instead of every value.
+                        if part.count('"') != quotes or "\\" in part or "\n" in part:
+                            part = tmpl % tuple(map(_label_value, values))
+                        s = cache.get(v) or fmt(v)
+                        lines.append(f"{head}{part}}} {s}\n")
                 else:
                     head = f"{name}{{{ident}}} "
                     for _, v in samples:
-                        lines.append(f"{head}{fmt(v)}\n")
+                        lines.append(f"{head}{cache.get(v) or fmt(v)}\n")
                 append("".join(lines).encode())
             except Exception as e:  # noqa: BLE001
                 self.errors += 1

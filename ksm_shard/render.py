@@ -17,6 +17,11 @@ def format_value(v: float | int | bool) -> str:
     if v.__class__ is int:
         if -1000000 < v < 1000000:
             return str(v)
+        s = str(-v if v < 0 else v)
+        if len(s) <= 15:  # exact as a float64 and its own shortest representation: skip the float path
+            d = s.rstrip("0")
+            mant = d[0] + ("." + d[1:] if len(d) > 1 else "")
+            return f"{'-' if v < 0 else ''}{mant}e+{len(s) - 1:02d}"
     elif v.__class__ is bool:
         return "1" if v else "0"
     f = float(v)

@@ -39,7 +39,10 @@ def test_labels_and_annotations_allowlists() -> None:
                              annotations_allowlist={"configmaps": ["missing"]})  # fmt: skip
     out = lines(ResourceRenderer(RESOURCE, opts), CONFIGMAP)
     assert out[0] == 'kube_configmap_annotations{namespace="team-a",configmap="app-config"} 1'
-    assert out[1] == 'kube_configmap_labels{namespace="team-a",configmap="app-config",label_app_kubernetes_io_name="shop"} 1'  # noqa: E501
+    assert (
+        out[1]
+        == 'kube_configmap_labels{namespace="team-a",configmap="app-config",label_app_kubernetes_io_name="shop"} 1'
+    )  # noqa: E501
 
 
 def test_headers_in_family_order() -> None:
