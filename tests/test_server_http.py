@@ -1,0 +1,215 @@
+"""The real process: gunicorn serving both ports, readiness, gzip, content type, telemetry, golden lines over HTTP."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+import subprocess
+
+import pytest
+from conftest import wait_for
+from factories import configmap, pod
+
+from ksm_shard.launch import ExporterProcess, http_get, sample_lines
+from ksm_shard.sim.apiserver import SimApiServer
+from ksm_shard.sim.storage import Storage
+
+GOLDEN = {
+    "configmaps": {
+        "kind": "ConfigMap", "apiVersion": "v1",
+        "metadata": {"name": "shop-config", "namespace": "shop", "uid": "1b9f2a7e-0000-4000-8000-000000000001",
+                     "creationTimestamp": "2026-01-02T03:04:05Z"},
+        "data": {"a": "b"},
+    },
+    "namespaces": {
+        "kind": "Namespace", "apiVersion": "v1",
+        "metadata": {"name": "shop", "uid": "1b9f2a7e-0000-4000-8000-000000000002",
+                     "creationTimestamp": "2026-01-02T03:04:05Z"},
+        "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"},
+    },
+    "nodes": {
+        "kind": "Node", "apiVersion": "v1",
+        "metadata": {"name": "node-a", "uid": "1b9f2a7e-0000-4000-8000-000000000003",
+                     "creationTimestamp": "2026-01-02T03:04:05Z"},
+        "spec": {"unschedulable": True},
+        "status": {"capacity": {"cpu": "4", "memory": "16Gi", "pods": "110"},
+                   "conditions": [{"type": "Ready", "status": "True"}]},
+    },
+    "deployments": {
+        "kind": "Deployment", "apiVersion": "apps/v1",
+        "metadata": {"name": "web", "namespace": "shop", "uid": "1b9f2a7e-0000-4000-8000-000000000004",
+                     "generation": 3, "creationTimestamp": "2026-01-02T03:04:05Z"},
+        "spec": {"replicas": 4, "selector": {"matchLabels": {"app": "web"}},
+                 "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": 1}}},
+        "status": {"replicas": 4, "readyReplicas": 3, "availableReplicas": 3, "unavailableReplicas": 1},
+    },
+    "jobs": {
+        "kind": "Job", "apiVersion": "batch/v1",
+        "metadata": {"name": "backup", "namespace": "shop", "uid": "1b9f2a7e-0000-4000-8000-000000000005",
+                     "creationTimestamp": "2026-01-02T03:04:05Z"},
+        "spec": {"parallelism": 1, "completions": 1, "backoffLimit": 0},
+        "status": {"failed": 1, "startTime": "2026-01-02T03:05:00Z",
+                   "conditions": [{"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded"}]},
+    },
+    "pods": {
+        "kind": "Pod", "apiVersion": "v1",
+        "metadata": {"name": "web-1", "namespace": "shop", "uid": "1b9f2a7e-0000-4000-8000-000000000006",
+                     "creationTimestamp": "2026-01-02T03:04:05Z",
+                     "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-5d8f",
+                                          "uid": "1b9f2a7e-0000-4000-8000-0000000000ff", "controller": True}]},
+        "spec": {"nodeName": "node-a", "containers": [{"name": "app", "image": "shop/web:1.0",
+                                                        "resources": {"requests": {"cpu": "250m", "memory": "64Mi"}}}]},
+        "status": {"phase": "Running", "podIP": "10.0.0.7", "hostIP": "192.168.1.10", "qosClass": "Burstable",
+                   "containerStatuses": [{"name": "app", "ready": True, "restartCount": 2, "image": "shop/web:1.0",
+                                          "imageID": "shop/web@sha256:abc", "containerID": "containerd://c1",
+                                          "state": {"running": {"startedAt": "2026-01-02T03:06:00Z"}}}]},
+    },
+}  # fmt: skip
+
+EXPECTED = {
+    "configmaps": [
+        'kube_configmap_info{namespace="shop",configmap="shop-config"} 1',
+        'kube_configmap_created{namespace="shop",configmap="shop-config"} 1.767323045e+09',
+    ],
+    "namespaces": [
+        'kube_namespace_created{namespace="shop"} 1.767323045e+09',
+        'kube_namespace_status_phase{namespace="shop",phase="Active"} 1',
+        'kube_namespace_status_phase{namespace="shop",phase="Terminating"} 0',
+    ],
+    "nodes": [
+        'kube_node_spec_unschedulable{node="node-a"} 1',
+        'kube_node_status_capacity{node="node-a",resource="cpu",unit="core"} 4',
+        'kube_node_status_capacity{node="node-a",resource="memory",unit="byte"} 1.7179869184e+10',
+        'kube_node_status_capacity{node="node-a",resource="pods",unit="integer"} 110',
+        'kube_node_status_condition{node="node-a",condition="Ready",status="true"} 1',
+    ],
+    "deployments": [
+        'kube_deployment_spec_replicas{namespace="shop",deployment="web"} 4',
+        'kube_deployment_status_replicas_unavailable{namespace="shop",deployment="web"} 1',
+        'kube_deployment_spec_strategy_rollingupdate_max_unavailable{namespace="shop",deployment="web"} 1',
+        'kube_deployment_spec_strategy_rollingupdate_max_surge{namespace="shop",deployment="web"} 1',
+        'kube_deployment_metadata_generation{namespace="shop",deployment="web"} 3',
+    ],
+    "jobs": [
+        'kube_job_status_failed{namespace="shop",job_name="backup",reason="BackoffLimitExceeded"} 1',
+        'kube_job_failed{namespace="shop",job_name="backup",condition="true"} 1',
+        'kube_job_status_start_time{namespace="shop",job_name="backup"} 1.7673231e+09',
+    ],
+    "pods": [
+        'kube_pod_info{namespace="shop",pod="web-1",uid="1b9f2a7e-0000-4000-8000-000000000006",host_ip="192.168.1.10",'
+        'pod_ip="10.0.0.7",node="node-a",created_by_kind="ReplicaSet",created_by_name="web-5d8f",priority_class="",'
+        'host_network="false"} 1',
+        'kube_pod_container_resource_requests{namespace="shop",pod="web-1",uid="1b9f2a7e-0000-4000-8000-000000000006",'
+        'container="app",node="node-a",resource="cpu",unit="core"} 0.25',
+        'kube_pod_container_status_restarts_total{namespace="shop",pod="web-1",'
+        'uid="1b9f2a7e-0000-4000-8000-000000000006",container="app"} 2',
+        'kube_pod_status_phase{namespace="shop",pod="web-1",uid="1b9f2a7e-0000-4000-8000-000000000006",'
+        'phase="Running"} 1',
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def golden_cluster(tmp_path_factory):  # noqa: ANN001
+    storage = Storage()
+    for resource, obj in GOLDEN.items():
+        storage.create(resource, obj)
+    server = SimApiServer(storage)  # bound now, serving only after start(): the exporter starts unready
+    proc = ExporterProcess(server.url, ["--enable-gzip-encoding"], log_dir=tmp_path_factory.mktemp("logs")).start()
+    try:
+        assert wait_for(lambda: proc.status("/healthz") == 200, timeout=60), proc._log_tail()
+        not_ready = proc.status("/readyz")
+        server.start()
+        proc.wait_ready(60)
+        yield storage, server, proc, not_ready
+    finally:
+        proc.stop()
+        server.stop()
+
+
+def test_readyz_is_503_before_first_sync_and_200_after(golden_cluster) -> None:  # noqa: ANN001
+    _, _, proc, not_ready = golden_cluster
+    assert not_ready == 503
+    assert proc.status("/readyz") == 200
+
+
+@pytest.mark.parametrize("resource", sorted(GOLDEN))
+def test_golden_object_lines_over_http(golden_cluster, resource: str) -> None:  # noqa: ANN001
+    _, _, proc, _ = golden_cluster
+    lines = set(sample_lines(proc.metrics()))
+    for expected in EXPECTED[resource]:
+        assert expected in lines
+
+
+def test_metrics_content_type_and_headers(golden_cluster) -> None:  # noqa: ANN001
+    _, _, proc, _ = golden_cluster
+    status, body, headers = http_get(proc.url + "/metrics")
+    assert status == 200
+    assert headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8"
+    assert int(headers["Content-Length"]) == len(body)
+    text = body.decode()
+    assert (
+        "# HELP kube_pod_info [STABLE] " in text and "# TYPE kube_pod_container_status_restarts_total counter" in text
+    )
+    # resources in alphabetical order: configmaps before deployments before jobs ... before pods
+    order = [text.index(f"# HELP kube_{k}_") for k in ("configmap", "deployment", "job", "namespace", "node", "pod")]
+    assert order == sorted(order)
+
+
+def test_gzip_when_enabled_and_accepted(golden_cluster) -> None:  # noqa: ANN001
+    _, _, proc, _ = golden_cluster
+    plain = proc.metrics()
+    status, body, headers = http_get(proc.url + "/metrics", headers={"Accept-Encoding": "gzip"})
+    assert status == 200 and headers.get("Content-Encoding") == "gzip"
+    assert gzip.decompress(body) == plain
+    _, body, headers = http_get(proc.url + "/metrics", headers={"Accept-Encoding": "gzip;q=0"})
+    assert "Content-Encoding" not in headers and body == plain
+
+
+def test_resource_query_parameters(golden_cluster) -> None:  # noqa: ANN001
+    _, _, proc, _ = golden_cluster
+    only = sample_lines(proc.metrics("?resources=pods,nodes"))
+    assert only and all(line.startswith(("kube_pod_", "kube_node_")) for line in only)
+    rest = sample_lines(proc.metrics("?exclude_resources=pods"))
+    assert rest and not any(line.startswith("kube_pod_") for line in rest)
+
+
+def test_health_endpoints_and_landing_page(golden_cluster) -> None:  # noqa: ANN001
+    _, _, proc, _ = golden_cluster
+    assert http_get(proc.url + "/healthz")[1] == b"OK"
+    assert http_get(proc.url + "/livez")[0] == 200
+    status, body, headers = http_get(proc.url + "/")
+    assert status == 200 and b'href="metrics"' in body and headers["Content-Type"].startswith("text/html")
+    assert http_get(proc.url + "/nope")[0] == 404
+
+
+def test_changes_reach_metrics(golden_cluster) -> None:  # noqa: ANN001
+    storage, _, proc, _ = golden_cluster
+    storage.create("configmaps", configmap("fresh", "shop"))
+    assert wait_for(lambda: b'configmap="fresh"' in proc.metrics(), timeout=10)
+    storage.create("pods", pod("p-new", "shop"))
+    assert wait_for(lambda: b'pod="p-new"' in proc.metrics(), timeout=10)
+    storage.delete("pods", "shop", "p-new")
+    assert wait_for(lambda: b'pod="p-new"' not in proc.metrics(), timeout=10)
+
+
+def test_telemetry_port(golden_cluster) -> None:  # noqa: ANN001
+    _, _, proc, _ = golden_cluster
+    status, body, _ = http_get(proc.telemetry_url + "/metrics")
+    text = body.decode()
+    assert status == 200
+    assert 'kube_state_metrics_list_total{resource="*v1.Pod",result="success"}' in text
+    assert 'kube_state_metrics_watch_total{resource="*v1.Pod",result="success"}' in text
+    assert 'kube_state_metrics_shard_ordinal{shard_ordinal="0"} 0.0' in text
+    assert "kube_state_metrics_total_shards 1.0" in text
+    assert 'ksm_shard_owned_objects{resource="nodes"} 1.0' in text
+    assert 'ksm_shard_server_side_sharding{resource="pods"} 0.0' in text  # unsharded: nothing to filter
+    assert "kube_state_metrics_build_info{" in text
+    assert http_get(proc.telemetry_url + "/readyz")[0] == 200
+
+
+@pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool is installed by scripts/test.sh")
+def test_output_passes_promtool(golden_cluster) -> None:  # noqa: ANN001
+    _, _, proc, _ = golden_cluster
+    p = subprocess.run(["promtool", "check", "metrics"], input=proc.metrics(), capture_output=True, timeout=60)
+    assert p.returncode == 0, p.stdout + p.stderr
