@@ -88,12 +88,24 @@ def build_parser() -> argparse.ArgumentParser:
     boolflag = {"nargs": "?", "const": True, "default": False, "type": parse_bool, "metavar": "BOOL"}
     p.add_argument("--kubeconfig", help="Absolute path to the kubeconfig file (default: in-cluster config).")
     p.add_argument("--apiserver", help="The URL of the apiserver to use as a master.")
-    p.add_argument("--resources", type=parse_list, default=None,
-                   help=f"Comma-separated list of resources to be enabled. Defaults to {','.join(DEFAULT_RESOURCES)}")
-    p.add_argument("--namespaces", type=parse_list, default=[],
-                   help="Comma-separated list of namespaces to be enabled. Defaults to all namespaces.")
-    p.add_argument("--namespaces-denylist", type=parse_list, default=[],
-                   help="Comma-separated list of namespaces not to be enabled.")
+    p.add_argument(
+        "--resources",
+        type=parse_list,
+        default=None,
+        help=f"Comma-separated list of resources to be enabled. Defaults to {','.join(DEFAULT_RESOURCES)}",
+    )
+    p.add_argument(
+        "--namespaces",
+        type=parse_list,
+        default=[],
+        help="Comma-separated list of namespaces to be enabled. Defaults to all namespaces.",
+    )
+    p.add_argument(
+        "--namespaces-denylist",
+        type=parse_list,
+        default=[],
+        help="Comma-separated list of namespaces not to be enabled.",
+    )
     p.add_argument("--shard", type=non_negative, default=0, help="The instance's shard index (0-based).")
     p.add_argument("--total-shards", type=non_negative, default=1, help="The total number of shards.")
     p.add_argument("--host", default="::", help="Host to expose metrics on.")
@@ -101,10 +113,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--telemetry-host", default="::", help="Host to expose kube-state-metrics self metrics on.")
     p.add_argument("--telemetry-port", type=port, default=8081, help="Port to expose self metrics on.")
     p.add_argument("--enable-gzip-encoding", **boolflag, help="Gzip responses when requested by clients.")
-    p.add_argument("--metric-labels-allowlist", type=parse_allowlist, default={},
-                   help="Label keys per resource for kube_<resource>_labels, e.g. pods=[app,team],nodes=[*].")
-    p.add_argument("--metric-annotations-allowlist", type=parse_allowlist, default={},
-                   help="Annotation keys per resource for kube_<resource>_annotations, same syntax.")
+    p.add_argument(
+        "--metric-labels-allowlist",
+        type=parse_allowlist,
+        default={},
+        help="Label keys per resource for kube_<resource>_labels, e.g. pods=[app,team],nodes=[*].",
+    )
+    p.add_argument(
+        "--metric-annotations-allowlist",
+        type=parse_allowlist,
+        default={},
+        help="Annotation keys per resource for kube_<resource>_annotations, same syntax.",
+    )
     p.add_argument("-v", "--v", dest="verbosity", type=int, default=0, help="Log level verbosity.")
     return p  # fmt: skip
 

@@ -1,0 +1,1 @@
+"""Benchmarks for ksm-shard (not part of the unit tests)."""
