@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 import pytest
@@ -145,3 +146,16 @@ def test_scan_uid_trusts_only_metadata_uid() -> None:
     assert scan_uid(b'{"metadata":{"annotations":{"uid":"decoy"},"uid":"real"}}') is None
     assert scan_uid(b'{"metadata":{"ownerReferences":[{"uid":"o"}],"uid":"real"}}') is None
     assert scan_uid(b'{"kind":"Status","code":410}') is None
+
+
+def test_watch_ended_at_once_backs_off_instead_of_spinning(storage, sim, make_exporter) -> None:  # noqa: ANN001
+    storage.create("configmaps", configmap("a"))
+    exp = make_exporter(["configmaps"])
+    assert wait_for(lambda: sim.open_watches >= 1)
+    # From now on every watch is answered 200 with a body that ends at once (a proxy, an overloaded apiserver).
+    sim.fail_next("GET", r"watch=true", 200, count=1000)
+    sim.drop_watches()
+    before = exp.reflectors[0].watches
+    time.sleep(2.0)
+    attempts = exp.reflectors[0].watches - before
+    assert 1 <= attempts < 40, f"{attempts} watch attempts in 2 s: reconnecting without backoff"

@@ -85,6 +85,7 @@ class ReflectorConfig:
     backoff_initial: float = 0.5
     backoff_max: float = 30.0
     backoff_reset_after: float = 60.0  # a stream that lived this long resets the backoff
+    min_watch_duration: float = 1.0  # a watch the server ended sooner than this counts as a failure
 
 
 class Reflector:
@@ -165,9 +166,14 @@ class Reflector:
                 if need_list:
                     self.list_and_replace()
                     need_list = False
+                watch_started = time.monotonic()
                 self.watch_once()
-                backoff = self.config.backoff_initial  # a clean server-side timeout: re-watch at once
-                continue
+                if time.monotonic() - watch_started >= self.config.min_watch_duration:
+                    backoff = self.config.backoff_initial  # a clean server-side timeout: re-watch at once
+                    continue
+                # A stream the server ended at once (a proxy, an overloaded apiserver): never re-watch in a tight
+                # loop, back off as after an error.
+                delay = random.uniform(0, backoff)
             except Gone:
                 log.info("%s: resourceVersion %s expired (410), relisting", self.path, self.resource_version)
                 need_list = True
