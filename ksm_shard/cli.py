@@ -66,6 +66,17 @@ def parse_allowlist(v: str) -> dict[str, list[str]]:
     return out
 
 
+def parse_regex_list(v: str) -> list[re.Pattern[str]]:
+    """Comma-separated regular expressions, each checked when the flag is parsed."""
+    out = []
+    for expr in parse_list(v):
+        try:
+            out.append(re.compile(expr))
+        except re.error as e:
+            raise argparse.ArgumentTypeError(f"invalid regular expression {expr!r}: {e}") from e
+    return out
+
+
 def non_negative(v: str) -> int:
     try:
         n = int(v)
@@ -125,6 +136,24 @@ def build_parser() -> argparse.ArgumentParser:
         default={},
         help="Annotation keys per resource for kube_<resource>_annotations, same syntax.",
     )
+    p.add_argument(
+        "--metric-allowlist",
+        type=parse_regex_list,
+        default=[],
+        help="Comma-separated regexes of metric families to keep (unanchored). Excludes --metric-denylist.",
+    )
+    p.add_argument(
+        "--metric-denylist",
+        type=parse_regex_list,
+        default=[],
+        help="Comma-separated regexes of metric families to drop (unanchored). Excludes --metric-allowlist.",
+    )
+    p.add_argument(
+        "--metric-opt-in-list",
+        type=parse_regex_list,
+        default=[],
+        help="Comma-separated regexes of opt-in metric families to enable.",
+    )
     p.add_argument("-v", "--v", dest="verbosity", type=int, default=0, help="Log level verbosity.")
     return p  # fmt: skip
 
@@ -144,6 +173,8 @@ def parse_options(argv: Sequence[str]) -> Options:
         raise UsageError(f"--total-shards must be at least 1, got {args.total_shards}")
     if args.shard >= args.total_shards:
         raise UsageError(f"--shard {args.shard} must be smaller than --total-shards {args.total_shards}")
+    if args.metric_allowlist and args.metric_denylist:
+        raise UsageError("--metric-allowlist and --metric-denylist are mutually exclusive")
     if args.port == args.telemetry_port and args.host == args.telemetry_host:
         raise UsageError(f"--port and --telemetry-port are both {args.port}")
     for flag, table in (("--metric-labels-allowlist", args.metric_labels_allowlist),
@@ -167,6 +198,9 @@ def parse_options(argv: Sequence[str]) -> Options:
         verbosity=args.verbosity,
         labels_allowlist=args.metric_labels_allowlist,
         annotations_allowlist=args.metric_annotations_allowlist,
+        metric_allowlist=args.metric_allowlist,
+        metric_denylist=args.metric_denylist,
+        metric_opt_in_list=args.metric_opt_in_list,
     )
 
 

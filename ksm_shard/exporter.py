@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection
 
-from ksm_shard.generator import GenerationOptions, ResourceRenderer
+from ksm_shard.generator import GenerationOptions, ResourceRenderer, family_filter
 from ksm_shard.kube.client import KubeClient
 from ksm_shard.kube.reflector import Reflector, ReflectorConfig
 from ksm_shard.options import Options
@@ -35,7 +35,9 @@ class Exporter:
         self.client = client
         self.shard = ShardFilter(options.shard, options.total_shards)
         gen_opts = GenerationOptions(
-            labels_allowlist=options.labels_allowlist, annotations_allowlist=options.annotations_allowlist
+            labels_allowlist=options.labels_allowlist,
+            annotations_allowlist=options.annotations_allowlist,
+            family_filter=family_filter(options.metric_allowlist, options.metric_denylist, options.metric_opt_in_list),
         )
         self.outputs: list[ResourceOutput] = []
         self.reflectors: list[Reflector] = []
@@ -44,7 +46,9 @@ class Exporter:
         for name in sorted(set(options.resources)):  # upstream writes resources in alphabetical order
             rdef = RESOURCES[name]
             renderer = ResourceRenderer(rdef, gen_opts)
-            out = ResourceOutput(name, renderer.headers, [f.name for f in renderer.families])
+            out = ResourceOutput(
+                name, renderer.headers, [f.name for f in renderer.families], renderer.openmetrics_headers
+            )
             self.outputs.append(out)
             self._by_name[name] = out
             namespaced = rdef.kind.namespaced
@@ -81,14 +85,19 @@ class Exporter:
     def wait_ready(self, timeout: float) -> bool:
         return all(r.synced.wait(timeout) for r in self.reflectors)
 
-    def scrape(self, include: Collection[str] | None = None, exclude: Collection[str] | None = None) -> list[bytes]:
+    def scrape(
+        self,
+        include: Collection[str] | None = None,
+        exclude: Collection[str] | None = None,
+        openmetrics: bool = False,
+    ) -> list[bytes]:
         """The /metrics body as buffers, optionally restricted to some resources (?resources=, ?exclude_resources=)."""
         outputs = self.outputs
         if include:
             outputs = [o for o in outputs if o.name in include]
         if exclude:
             outputs = [o for o in outputs if o.name not in exclude]
-        return exposition(outputs)
+        return exposition(outputs, openmetrics)
 
     def owned_objects(self) -> dict[str, int]:
         return {o.name: len(o) for o in self.outputs}

@@ -8,6 +8,7 @@ emit each family's samples contiguously, as the text format requires.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -35,6 +36,24 @@ class GenerationOptions:
         if "*" in table:  # the wildcard resource overrides per-resource entries
             return table["*"]
         return table.get(resource)
+
+
+def family_filter(
+    allow: Sequence[re.Pattern[str]] = (), deny: Sequence[re.Pattern[str]] = (), opt_in: Sequence[re.Pattern[str]] = ()
+) -> Callable[[str, bool], bool]:
+    """Upstream's rule: opt-in families need a match in the opt-in list, and every family must pass allow/deny.
+
+    Patterns match anywhere in the name (unanchored), as upstream's regexes do.
+    """
+
+    def keep(name: str, is_opt_in: bool) -> bool:
+        if is_opt_in and not any(p.search(name) for p in opt_in):
+            return False
+        if allow:
+            return any(p.search(name) for p in allow)
+        return not any(p.search(name) for p in deny)
+
+    return keep
 
 
 def _label_value(x: object) -> str:
@@ -67,6 +86,9 @@ class ResourceRenderer:
         self.families: tuple[Family, ...] = tuple(families)
         self.headers: tuple[bytes, ...] = tuple(
             family_header(f.name, f.help, f.type, f.stability, f.deprecated_since) for f in families
+        )
+        self.openmetrics_headers: tuple[bytes, ...] = tuple(
+            family_header(f.name, f.help, f.type, f.stability, f.deprecated_since, openmetrics=True) for f in families
         )
         self._gens = tuple(gens)
         self._ident_tmpl = ",".join(f'{label}="%s"' for label in resource.identity_labels)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -23,6 +24,9 @@ class Options:
     verbosity: int = 0
     labels_allowlist: dict[str, list[str]] = field(default_factory=dict)
     annotations_allowlist: dict[str, list[str]] = field(default_factory=dict)
+    metric_allowlist: list[re.Pattern[str]] = field(default_factory=list)
+    metric_denylist: list[re.Pattern[str]] = field(default_factory=list)
+    metric_opt_in_list: list[re.Pattern[str]] = field(default_factory=list)
 
     def namespace_field_selector(self) -> str | None:
         """``metadata.namespace!=x`` terms for --namespaces-denylist, applied to namespaced resources."""

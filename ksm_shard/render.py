@@ -74,8 +74,16 @@ def escape_help(s: str) -> str:
     return s.replace("\\", "\\\\").replace("\n", "\\n")
 
 
-def family_header(name: str, help_text: str, metric_type: str, stability: str, deprecated_since: str | None) -> bytes:
-    """``# HELP`` and ``# TYPE`` lines as upstream writes them (``[STABLE]`` prefix, deprecation note)."""
+def family_header(
+    name: str, help_text: str, metric_type: str, stability: str, deprecated_since: str | None, openmetrics: bool = False
+) -> bytes:
+    """``# HELP`` and ``# TYPE`` lines as upstream writes them (``[STABLE]`` prefix, deprecation note).
+
+    In OpenMetrics a counter family is named without its ``_total`` suffix (its samples keep it); upstream writes
+    the suffixed name there too, which strict OpenMetrics parsers reject, so we follow the standard.
+    """
+    if openmetrics and metric_type == "counter" and name.endswith("_total"):
+        name = name[: -len("_total")]
     text = escape_help(help_text)
     if deprecated_since:
         text = f"(Deprecated since {deprecated_since}) {text}"

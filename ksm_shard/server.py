@@ -26,6 +26,8 @@ from ksm_shard.telemetry import Telemetry
 log = logging.getLogger(__name__)
 
 TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+OPENMETRICS_VERSIONS = ("1.0.0", "0.0.1")
+ESCAPING_SCHEMES = ("allow-utf-8", "underscores", "dots", "values")
 _CHUNK = 1 << 18  # coalesce small buffers into writes of about this size
 
 LANDING = """<html>
@@ -95,6 +97,32 @@ def _float(s: str) -> float:
         return 1.0
 
 
+def negotiate(accept: str) -> str | None:
+    """The OpenMetrics content type when the Accept header prefers it, else None (text format 0.0.4).
+
+    Entries are tried in preference (q) order, the first acceptable one wins; an ``escaping=`` parameter seen on
+    the way is echoed, as upstream does (names never need escaping here).
+    """
+    entries = []
+    for pos, raw in enumerate(accept.split(",")):
+        media, *params = (x.strip() for x in raw.split(";"))
+        kv = dict(p.split("=", 1) for p in params if "=" in p)
+        q = _float(kv.get("q", "1"))
+        if q > 0:
+            entries.append((-q, pos, media.lower(), kv))
+    escaping = "underscores"
+    for _, _, media, kv in sorted(entries, key=lambda e: (e[0], e[1])):
+        if kv.get("escaping") in ESCAPING_SCHEMES:
+            escaping = kv["escaping"]
+        if media == "application/openmetrics-text":
+            version = kv.get("version", "1.0.0")
+            if version in OPENMETRICS_VERSIONS:
+                return f"application/openmetrics-text; version={version}; charset=utf-8; escaping={escaping}"
+        elif media in ("text/plain", "text/*", "*/*"):
+            return None
+    return None
+
+
 def _resource_list(values: list[str]) -> set[str]:
     return {r.strip() for v in values for r in v.split(",") if r.strip()}
 
@@ -137,8 +165,11 @@ class MetricsApp:
         query = parse_qs(environ.get("QUERY_STRING", ""))
         include = _resource_list(query.get("resources", []))
         exclude = _resource_list(query.get("exclude_resources", []))
-        parts = self.exporter.scrape(include or None, exclude or None)
-        headers = [("Content-Type", TEXT_CONTENT_TYPE)]
+        content_type = negotiate(environ.get("HTTP_ACCEPT", ""))
+        parts = self.exporter.scrape(include or None, exclude or None, openmetrics=content_type is not None)
+        if content_type is not None:
+            parts.append(b"# EOF\n")
+        headers = [("Content-Type", content_type or TEXT_CONTENT_TYPE)]
         if self.options.enable_gzip_encoding and _accepts_gzip(environ):
             headers.append(("Content-Encoding", "gzip"))
             headers.append(("Vary", "Accept-Encoding"))

@@ -93,9 +93,16 @@ class StoreSlot:
 class ResourceOutput:
     """Everything one resource contributes to /metrics: its family headers and the stores of its streams."""
 
-    def __init__(self, name: str, headers: Sequence[bytes], family_names: Sequence[str]) -> None:
+    def __init__(
+        self,
+        name: str,
+        headers: Sequence[bytes],
+        family_names: Sequence[str],
+        openmetrics_headers: Sequence[bytes] | None = None,
+    ) -> None:
         self.name = name
         self.headers = tuple(headers)
+        self.openmetrics_headers = tuple(openmetrics_headers) if openmetrics_headers is not None else self.headers
         self.family_names = tuple(family_names)
         self.slots: list[StoreSlot] = []
 
@@ -108,7 +115,7 @@ class ResourceOutput:
         return sum(len(s.current) for s in self.slots)
 
 
-def exposition(outputs: Iterable[ResourceOutput]) -> list[bytes]:
+def exposition(outputs: Iterable[ResourceOutput], openmetrics: bool = False) -> list[bytes]:
     """The /metrics body as a list of buffers: resources in the given order, each family contiguous.
 
     A resource without objects writes nothing (not even headers); a family name already written by an earlier
@@ -121,7 +128,7 @@ def exposition(outputs: Iterable[ResourceOutput]) -> list[bytes]:
         columns = [col for st in stores for col in st.family_columns()]
         if not any(len(st) for st in stores):
             continue
-        for f, header in enumerate(out.headers):
+        for f, header in enumerate(out.openmetrics_headers if openmetrics else out.headers):
             name = out.family_names[f]
             if name not in seen:
                 seen.add(name)

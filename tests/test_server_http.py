@@ -213,3 +213,20 @@ def test_output_passes_promtool(golden_cluster) -> None:  # noqa: ANN001
     _, _, proc, _ = golden_cluster
     p = subprocess.run(["promtool", "check", "metrics"], input=proc.metrics(), capture_output=True, timeout=60)
     assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_openmetrics_negotiation(golden_cluster) -> None:  # noqa: ANN001
+    from prometheus_client.openmetrics.parser import text_string_to_metric_families
+
+    _, _, proc, _ = golden_cluster
+    accept = "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"
+    status, body, headers = http_get(proc.url + "/metrics", headers={"Accept": accept})
+    assert status == 200
+    assert headers["Content-Type"] == "application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=underscores"
+    assert body.endswith(b"\n# EOF\n") and int(headers["Content-Length"]) == len(body)
+    parsed = {f.name: f for f in text_string_to_metric_families(body.decode())}  # strict parser: raises if invalid
+    restarts = parsed["kube_pod_container_status_restarts"]
+    assert restarts.type == "counter" and restarts.samples[0].value == 2
+    assert sample_lines(body) == sample_lines(proc.metrics())  # same samples as the text format
+    _, body, headers = http_get(proc.url + "/metrics", headers={"Accept": "text/plain"})
+    assert headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8" and b"# EOF" not in body
