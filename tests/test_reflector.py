@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections import Counter
 
 import pytest
@@ -159,3 +160,43 @@ def test_watch_ended_at_once_backs_off_instead_of_spinning(storage, sim, make_ex
     time.sleep(2.0)
     attempts = exp.reflectors[0].watches - before
     assert 1 <= attempts < 40, f"{attempts} watch attempts in 2 s: reconnecting without backoff"
+
+
+def test_undecodable_events_are_skipped_not_fatal() -> None:
+    from ksm_shard.generator import ResourceRenderer
+    from ksm_shard.kube.kinds import KINDS
+    from ksm_shard.kube.reflector import Reflector
+    from ksm_shard.resources import RESOURCES
+    from ksm_shard.sharding import ShardFilter
+    from ksm_shard.store import ObjectStore, StoreSlot
+
+    renderer = ResourceRenderer(RESOURCES["configmaps"])
+    slot = StoreSlot(ObjectStore(len(renderer.families)))
+    refl = Reflector(None, KINDS["configmaps"], renderer, slot, ShardFilter(0, 2))  # type: ignore[arg-type]
+    for line in (
+        b'{"type":"ADDED","object":{"metadata":{"name":"x","uid":"u1"',  # truncated
+        b'{"type":"ADDED","object":42}',
+        b'{"type":"MODIFIED","object":{"metadata":"nope"}}',
+        b'{"type":"DELETED","object":{"metadata":{"name":"x"}}}',  # no uid
+        b"not json at all",
+        b'["a","list"]',
+        b'{"type":"SURPRISE","object":{}}',
+    ):
+        refl._handle_line(slot.current, line)
+    assert len(slot.current) == 0
+    good = b'{"type":"ADDED","object":{"kind":"ConfigMap","metadata":{"name":"ok","namespace":"n","uid":"%s"}}}'
+    uid = next(u for u in (str(uuid.uuid4()) for _ in range(100)) if refl.shard.owns(u.encode()))
+    refl._handle_line(slot.current, good % uid.encode())
+    assert len(slot.current) == 1
+
+
+def test_decode_fields_skip_everything_else() -> None:
+    from ksm_shard.kube.decode import object_decoders
+
+    decode_object, decode_event_object = object_decoders(("metadata", "type"))
+    raw = b'{"kind":"Secret","metadata":{"name":"s"},"type":"Opaque","data":{"password":"czNjcjN0"}}'
+    assert decode_object(raw) == {"metadata": {"name": "s"}, "type": "Opaque"}
+    assert decode_event_object(b'{"type":"ADDED","object":' + raw + b"}") == {
+        "metadata": {"name": "s"},
+        "type": "Opaque",
+    }

@@ -25,6 +25,7 @@ import msgspec
 
 from ksm_shard.generator import ResourceRenderer
 from ksm_shard.kube.client import ApiError, KubeClient
+from ksm_shard.kube.decode import DecodeError, object_decoders
 from ksm_shard.kube.kinds import Kind
 from ksm_shard.sharding import ShardFilter
 from ksm_shard.store import ObjectStore, StoreSlot
@@ -120,6 +121,7 @@ class Reflector:
         self.config = config or ReflectorConfig()
         self._on_list = on_list or (lambda result: None)
         self._on_watch = on_watch or (lambda result: None)
+        self._decode_object, self._decode_event_object = object_decoders(renderer.resource.decode_fields)
         self.synced = threading.Event()
         self.server_side_filtered = False  # the last LIST carried shardInfo: the server filtered for us
         self.resource_version: str | None = None
@@ -268,7 +270,11 @@ class Reflector:
             uid = scan_uid(raw)
             if uid is not None and not shard.owns(uid):
                 return
-        obj = _decode(raw)
+        try:
+            obj = self._decode_object(raw)
+        except DecodeError as e:
+            log.warning("%s: skipping undecodable object: %s", self.path, e)
+            return
         md = obj.get("metadata") if isinstance(obj, dict) else None
         uid_str = md.get("uid") if isinstance(md, dict) else None
         if not isinstance(uid_str, str) or not uid_str:
@@ -349,14 +355,29 @@ class Reflector:
                     self.events_skipped += 1
                     self._last_unowned_line = line
                     return
-            self._apply(store, etype, _decode(line))
+            try:
+                obj = self._decode_event_object(line)
+            except DecodeError as e:
+                log.warning("%s: skipping undecodable watch event: %s", self.path, e)
+                return
+            self._apply(store, etype, obj)
             return
-        event = _decode(line)
+        try:
+            event = _decode(line)
+        except DecodeError as e:
+            log.warning("%s: skipping undecodable watch event: %s", self.path, e)
+            return
         if not isinstance(event, dict):
-            raise ValueError(f"malformed watch event: {line[:200]!r}")
+            log.warning("%s: skipping malformed watch event: %r", self.path, line[:200])
+            return
         t = event.get("type")
         if t in ("ADDED", "MODIFIED", "DELETED"):
-            self._apply(store, t.encode(), event)
+            try:
+                obj = self._decode_event_object(line)
+            except DecodeError as e:
+                log.warning("%s: skipping undecodable watch event: %s", self.path, e)
+                return
+            self._apply(store, t.encode(), obj)
         elif t == "BOOKMARK":
             rv = _object_rv(event.get("object"))
             if rv:
@@ -371,8 +392,7 @@ class Reflector:
         else:
             log.warning("%s: ignoring watch event of unknown type %r", self.path, t)
 
-    def _apply(self, store: ObjectStore, etype: bytes, event: dict) -> None:
-        obj = event.get("object")
+    def _apply(self, store: ObjectStore, etype: bytes, obj: object) -> None:
         md = obj.get("metadata") if isinstance(obj, dict) else None
         if not isinstance(md, dict):
             log.warning("%s: skipping watch event without object metadata", self.path)

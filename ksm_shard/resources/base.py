@@ -53,6 +53,8 @@ class ResourceDef:
     identity_labels: tuple[str, ...]
     identity: Callable[[dict], tuple[str, ...]]
     families: tuple[Family, ...]
+    # Top-level fields the families read; when set, the others are never decoded (Secret data stays bytes).
+    decode_fields: tuple[str, ...] | None = None
 
     @property
     def name(self) -> str:
