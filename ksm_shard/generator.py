@@ -78,7 +78,8 @@ class ResourceRenderer:
             if fam.allowlist is not None:
                 prefix = "label_" if fam.allowlist == LABELS else "annotation_"
                 fieldname = "labels" if fam.allowlist == LABELS else "annotations"
-                gen = allowlist_gen(fieldname, prefix, options.allowlist_for(fam.allowlist, resource.name))
+                keys = options.allowlist_for(fam.allowlist, resource.name)
+                gen = allowlist_gen(fieldname, prefix, keys, fam.never_export)
             families.append(fam)
             # Per family: the prefix up to the first own label and a %-template for the own label values.
             tmpl = ",".join(f'{label}="%s"' for label in fam.labels)

@@ -45,6 +45,7 @@ class Family:
     opt_in: bool = False
     pairs: bool = False  # samples carry their own (name, value) label pairs
     allowlist: str | None = None  # LABELS / ANNOTATIONS: gen is built from the allowlist flags
+    never_export: frozenset[str] = frozenset()  # keys an allowlist can never select (they would leak data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,18 +250,20 @@ def _next_conflict(name: str, counters: dict[str, int], seen: dict[str, int], na
             return candidate
 
 
-def allowlist_gen(field: str, prefix: str, keys: Sequence[str] | None) -> Generator:
+def allowlist_gen(
+    field: str, prefix: str, keys: Sequence[str] | None, never: frozenset[str] = frozenset()
+) -> Generator:
     """The generator of a ``kube_*_labels`` / ``kube_*_annotations`` family for one allowlist entry."""
     if not keys:
         return lambda obj: NONE
     if keys[0] == "*":
-        allowed = None
+        allowed = (lambda k: k not in never) if never else None
     else:
-        exact = {k for k in keys if "*" not in k}
+        exact = {k for k in keys if "*" not in k} - never
         globs = [re.compile("^" + re.escape(k).replace(r"\*", ".*") + "$") for k in keys if "*" in k]
 
         def allowed(k: str) -> bool:
-            return k in exact or any(g.match(k) for g in globs)
+            return k in exact or (k not in never and any(g.match(k) for g in globs))
 
     def gen(obj: dict) -> tuple:
         kv = obj["metadata"].get(field)
@@ -274,9 +277,11 @@ def labels_family(kind_singular: str, help_text: str, stability: str = STABLE) -
     return Family(f"kube_{kind_singular}_labels", help_text, None, stability=stability, pairs=True, allowlist=LABELS)
 
 
-def annotations_family(kind_singular: str, help_text: str, stability: str = ALPHA) -> Family:
+def annotations_family(
+    kind_singular: str, help_text: str, stability: str = ALPHA, never_export: frozenset[str] = frozenset()
+) -> Family:
     return Family(f"kube_{kind_singular}_annotations", help_text, None, stability=stability, pairs=True,
-                  allowlist=ANNOTATIONS)  # fmt: skip
+                  allowlist=ANNOTATIONS, never_export=never_export)  # fmt: skip
 
 
 def as_list(v: Any) -> list:
