@@ -154,6 +154,18 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="Comma-separated regexes of opt-in metric families to enable.",
     )
+    p.add_argument("--node", help="Export only pods bound to this node (per-node sharding; needs --resources=pods).")
+    p.add_argument(
+        "--track-unscheduled-pods",
+        **boolflag,
+        help="Export only pods not bound to a node (pairs with --node replicas; needs --resources=pods).",
+    )
+    p.add_argument(
+        "--server-side-sharding",
+        **{**boolflag, "default": True},
+        help="Ask the apiserver to filter each shard's objects (KEP-5866 shardSelector) and fall back to "
+        "client-side filtering when it does not; --server-side-sharding=false always filters here.",
+    )
     p.add_argument("-v", "--v", dest="verbosity", type=int, default=0, help="Log level verbosity.")
     return p  # fmt: skip
 
@@ -173,6 +185,11 @@ def parse_options(argv: Sequence[str]) -> Options:
         raise UsageError(f"--total-shards must be at least 1, got {args.total_shards}")
     if args.shard >= args.total_shards:
         raise UsageError(f"--shard {args.shard} must be smaller than --total-shards {args.total_shards}")
+    if args.node and args.track_unscheduled_pods:
+        raise UsageError("--node and --track-unscheduled-pods are mutually exclusive")
+    if (args.node or args.track_unscheduled_pods) and resources != ["pods"]:
+        flag = "--node" if args.node else "--track-unscheduled-pods"
+        raise UsageError(f"{flag} selects pods by node and needs --resources=pods (serve other resources elsewhere)")
     if args.metric_allowlist and args.metric_denylist:
         raise UsageError("--metric-allowlist and --metric-denylist are mutually exclusive")
     if args.port == args.telemetry_port and args.host == args.telemetry_host:
@@ -201,6 +218,9 @@ def parse_options(argv: Sequence[str]) -> Options:
         metric_allowlist=args.metric_allowlist,
         metric_denylist=args.metric_denylist,
         metric_opt_in_list=args.metric_opt_in_list,
+        node=args.node,
+        track_unscheduled_pods=args.track_unscheduled_pods,
+        server_side_sharding=args.server_side_sharding,
     )
 
 

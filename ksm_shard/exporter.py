@@ -42,7 +42,6 @@ class Exporter:
         self.outputs: list[ResourceOutput] = []
         self.reflectors: list[Reflector] = []
         self._by_name: dict[str, ResourceOutput] = {}
-        denylist_selector = options.namespace_field_selector()
         for name in sorted(set(options.resources)):  # upstream writes resources in alphabetical order
             rdef = RESOURCES[name]
             renderer = ResourceRenderer(rdef, gen_opts)
@@ -58,7 +57,7 @@ class Exporter:
                     Reflector(
                         client, rdef.kind, renderer, out.new_slot(), self.shard,
                         namespace=ns,
-                        field_selector=denylist_selector if namespaced else None,
+                        field_selector=options.field_selector(name, namespaced),
                         server_side_sharding=options.server_side_sharding,
                         config=reflector_config,
                         on_list=(lambda result, label=label: on_list(label, result)) if on_list else None,

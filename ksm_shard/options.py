@@ -27,9 +27,23 @@ class Options:
     metric_allowlist: list[re.Pattern[str]] = field(default_factory=list)
     metric_denylist: list[re.Pattern[str]] = field(default_factory=list)
     metric_opt_in_list: list[re.Pattern[str]] = field(default_factory=list)
+    node: str | None = None  # per-node pod sharding: only pods bound to this node
+    track_unscheduled_pods: bool = False  # only pods not bound to any node
 
     def namespace_field_selector(self) -> str | None:
         """``metadata.namespace!=x`` terms for --namespaces-denylist, applied to namespaced resources."""
         if not self.namespaces_denylist:
             return None
         return ",".join(f"metadata.namespace!={ns}" for ns in self.namespaces_denylist)
+
+    def field_selector(self, resource: str, namespaced: bool) -> str | None:
+        """The field selector of one resource's list/watch: namespace denylist, and the node for pods."""
+        terms = []
+        if namespaced and self.namespaces_denylist:
+            terms.extend(f"metadata.namespace!={ns}" for ns in self.namespaces_denylist)
+        if resource == "pods":
+            if self.node:
+                terms.append(f"spec.nodeName={self.node}")
+            elif self.track_unscheduled_pods:
+                terms.append("spec.nodeName=")
+        return ",".join(terms) or None

@@ -86,3 +86,39 @@ def test_bad_filter_flags(argv: list[str], fragment: str) -> None:
     with pytest.raises(UsageError) as e:
         parse_options(argv)
     assert fragment in str(e.value)
+
+
+def test_node_replicas_and_unscheduled_replica_cover_every_pod_once(storage, make_exporter) -> None:  # noqa: ANN001
+    from collections import Counter
+
+    from ksm_shard.launch import sample_lines
+
+    for i in range(60):
+        storage.create("pods", pod(f"p{i}", "ns", node=None if i % 6 == 0 else f"node-{i % 3}"))
+    per_node = [make_exporter(["pods"], node=f"node-{n}") for n in range(3)]
+    unscheduled = make_exporter(["pods"], track_unscheduled_pods=True)
+    everything = make_exporter(["pods"])
+    union = Counter(line for e in [*per_node, unscheduled] for line in sample_lines(b"".join(e.scrape())))
+    assert union == Counter(sample_lines(b"".join(everything.scrape())))
+    assert text_of(unscheduled).count("kube_pod_info{") == 10
+    assert all(text_of(e).count("kube_pod_info{") > 0 for e in per_node)
+
+
+def test_server_side_sharding_off_never_sends_the_selector(storage, sim, make_exporter) -> None:  # noqa: ANN001
+    storage.create("configmaps", configmap("a"))
+    exp = make_exporter(["configmaps"], shard=0, total_shards=2, server_side_sharding=False)
+    assert not any("shardSelector" in q for m, p, q in list(sim.requests) if p == "/api/v1/configmaps")
+    assert exp.reflectors[0].server_side_filtered is False
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["--node=n1"], "needs --resources=pods"),
+        (["--resources=pods", "--node=n1", "--track-unscheduled-pods"], "mutually exclusive"),
+    ],
+)
+def test_node_flag_validation(argv: list[str], fragment: str) -> None:
+    with pytest.raises(UsageError) as e:
+        parse_options(argv)
+    assert fragment in str(e.value)
