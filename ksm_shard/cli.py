@@ -154,6 +154,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="Comma-separated regexes of opt-in metric families to enable.",
     )
+    p.add_argument(
+        "--pod",
+        help="Name of this pod (downward API); with --pod-namespace, the shard is the pod's "
+        "StatefulSet ordinal and the shard count its replicas, followed live (overrides --shard/--total-shards).",
+    )
+    p.add_argument("--pod-namespace", help="Namespace of this pod (downward API), for --pod.")
     p.add_argument("--node", help="Export only pods bound to this node (per-node sharding; needs --resources=pods).")
     p.add_argument(
         "--track-unscheduled-pods",
@@ -185,6 +191,10 @@ def parse_options(argv: Sequence[str]) -> Options:
         raise UsageError(f"--total-shards must be at least 1, got {args.total_shards}")
     if args.shard >= args.total_shards:
         raise UsageError(f"--shard {args.shard} must be smaller than --total-shards {args.total_shards}")
+    if bool(args.pod) != bool(args.pod_namespace):
+        raise UsageError("--pod and --pod-namespace go together")
+    if args.pod and not re.search(r"-\d+$", args.pod):
+        raise UsageError(f"--pod {args.pod!r} has no StatefulSet ordinal suffix (like name-0)")
     if args.node and args.track_unscheduled_pods:
         raise UsageError("--node and --track-unscheduled-pods are mutually exclusive")
     if (args.node or args.track_unscheduled_pods) and resources != ["pods"]:
@@ -218,6 +228,8 @@ def parse_options(argv: Sequence[str]) -> Options:
         metric_allowlist=args.metric_allowlist,
         metric_denylist=args.metric_denylist,
         metric_opt_in_list=args.metric_opt_in_list,
+        pod=args.pod,
+        pod_namespace=args.pod_namespace,
         node=args.node,
         track_unscheduled_pods=args.track_unscheduled_pods,
         server_side_sharding=args.server_side_sharding,

@@ -27,6 +27,8 @@ class Options:
     metric_allowlist: list[re.Pattern[str]] = field(default_factory=list)
     metric_denylist: list[re.Pattern[str]] = field(default_factory=list)
     metric_opt_in_list: list[re.Pattern[str]] = field(default_factory=list)
+    pod: str | None = None  # auto-sharding: this pod's name (ordinal) and namespace, shard count from its StatefulSet
+    pod_namespace: str | None = None
     node: str | None = None  # per-node pod sharding: only pods bound to this node
     track_unscheduled_pods: bool = False  # only pods not bound to any node
 

@@ -154,7 +154,10 @@ class MetricsApp:
         if path == "/livez":
             return self._livez(start_response)
         if path == "/":
-            page = LANDING.format(shard=self.options.shard, total=self.options.total_shards, version=__version__)
+            shard = self.exporter.shard
+            page = LANDING.format(
+                shard=shard.shard if shard else "?", total=shard.total_shards if shard else "?", version=__version__
+            )
             return _html(start_response, page)
         return _plain(start_response, "404 Not Found", b"404 page not found\n")
 
@@ -237,7 +240,7 @@ def build_app(options: Options) -> MetricsApp:
     from ksm_shard.kube.client import load_configuration
 
     client = KubeClient(load_configuration(options.kubeconfig, options.apiserver))
-    telemetry = Telemetry(options.shard, options.total_shards)
+    telemetry = Telemetry()
     exporter = Exporter(options, client, on_list=telemetry.on_list, on_watch=telemetry.on_watch)
     telemetry.watch_exporter(exporter)
     return MetricsApp(options, exporter, telemetry, client)

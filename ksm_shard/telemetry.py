@@ -17,7 +17,7 @@ prometheus_client.disable_created_metrics()
 
 
 class Telemetry:
-    def __init__(self, shard: int, total_shards: int) -> None:
+    def __init__(self) -> None:
         self.registry = CollectorRegistry()
         prometheus_client.ProcessCollector(registry=self.registry)
         prometheus_client.PlatformCollector(registry=self.registry)
@@ -30,13 +30,6 @@ class Telemetry:
             "kube_state_metrics_watch", "Number of WATCH calls to the apiserver, by resource and result.",
             ["resource", "result"], registry=self.registry,
         )  # fmt: skip
-        ordinal = Gauge(
-            "kube_state_metrics_shard_ordinal", "The shard index of this replica.", ["shard_ordinal"],
-            registry=self.registry,
-        )  # fmt: skip
-        ordinal.labels(str(shard)).set(shard)
-        Gauge("kube_state_metrics_total_shards", "The number of shards objects are split into.",
-              registry=self.registry).set(total_shards)  # fmt: skip
         build = Gauge(
             "kube_state_metrics_build_info", "Build information of this ksm-shard exporter (constant 1).",
             ["version", "python_version", "kubernetes_client_version", "platform"], registry=self.registry,
@@ -73,6 +66,15 @@ class _ExporterCollector(Collector):
         self.exporter = exporter
 
     def collect(self) -> Iterable[Metric]:
+        # The shard assignment can change at run time (auto-sharding): read it from the served view.
+        shard = self.exporter.shard
+        ordinal = GaugeMetricFamily("kube_state_metrics_shard_ordinal", "The shard index of this replica.",
+                                    labels=["shard_ordinal"])  # fmt: skip
+        total = GaugeMetricFamily("kube_state_metrics_total_shards", "The number of shards objects are split into.")
+        if shard is not None:
+            ordinal.add_metric([str(shard.shard)], shard.shard)
+            total.add_metric([], shard.total_shards)
+        yield from (ordinal, total)
         owned = GaugeMetricFamily("ksm_shard_owned_objects", "Objects this shard owns and exports, by resource.",
                                   labels=["resource"])  # fmt: skip
         server_side = GaugeMetricFamily(

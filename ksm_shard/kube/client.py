@@ -121,5 +121,20 @@ class KubeClient:
             raise ApiError(resp.status, reason, message, _retry_after(resp.headers))
         return resp
 
+    def patch(self, path: str, body: dict, *, timeout: float = 10.0) -> dict:
+        """JSON merge patch of one object (used only for this replica's own Pod annotations)."""
+        headers = {**self._headers(), "Content-Type": "application/merge-patch+json"}
+        resp = self._pool.request(
+            "PATCH", self.host + path, body=msgspec.json.encode(body), headers=headers, preload_content=False,
+            timeout=urllib3.Timeout(connect=timeout, read=timeout), retries=False, redirect=False,
+        )  # fmt: skip
+        try:
+            data = resp.read()
+        finally:
+            resp.release_conn()
+        if resp.status >= 300:
+            raise ApiError(resp.status, "", data[:500].decode("utf-8", "replace"), _retry_after(resp.headers))
+        return msgspec.json.decode(data)
+
     def close(self) -> None:
         self._pool.clear()
