@@ -2489,7 +2489,12 @@ def generate_cluster(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return gen.build(pods, n_nodes, n_ns)
+        out = gen.build(pods, n_nodes, n_ns)
+        from ksm_shard.sim.cluster_extra import generate_extra  # imports this module: import late
+
+        for resource, objs in generate_extra(out, seed=seed, now=gen.now).items():  # the remaining kinds
+            out.setdefault(resource, []).extend(objs)
+        return out
     finally:
         if was_enabled:
             gc.enable()
