@@ -266,6 +266,7 @@ class GunicornServer(BaseApplication):
             "graceful_timeout": 20,  # below the default terminationGracePeriodSeconds (30 s)
             "keepalive": 300,
             "max_requests": 0,  # never recycle the worker: that would force a full relist
+            "control_socket_disable": True,  # no runtime control socket: nothing to write on a read-only root
             "preload_app": False,
             "accesslog": None,
             "errorlog": "-",
