@@ -82,7 +82,7 @@ class ResourceRenderer:
                 gen = allowlist_gen(fieldname, prefix, keys, fam.never_export)
             families.append(fam)
             # Per family: the prefix up to the first own label and a %-template for the own label values.
-            tmpl = ",".join(f'{label}="%s"' for label in fam.labels)
+            tmpl = "" if fam.pairs else ",".join(f'{label}="%s"' for label in fam.labels)
             gens.append((fam, gen, tmpl, 2 * len(fam.labels)))
         self.families: tuple[Family, ...] = tuple(families)
         self.headers: tuple[bytes, ...] = tuple(
@@ -95,6 +95,25 @@ class ResourceRenderer:
         self._ident_tmpl = ",".join(f'{label}="%s"' for label in resource.identity_labels)
         self._identity = resource.identity
         self.errors = 0  # families skipped because an object's field had an unexpected shape
+
+    @staticmethod
+    def _render_family(fam: Family, tmpl: str, ident: str, samples) -> str:  # noqa: ANN001
+        """The careful path: every label value escaped, None as empty."""
+        fmt = format_value
+        cache = _FORMATTED
+        name = fam.name
+        lines = []
+        if fam.pairs:
+            for pairs, v in samples:
+                extra = "".join(f',{k}="{_label_value(x)}"' for k, x in pairs)
+                lines.append(f"{name}{{{ident}{extra}}} {cache.get(v) or fmt(v)}\n")
+        elif tmpl:
+            for values, v in samples:
+                lines.append(f"{name}{{{ident},{tmpl % tuple(map(_label_value, values))}}} {cache.get(v) or fmt(v)}\n")
+        else:
+            for _, v in samples:
+                lines.append(f"{name}{{{ident}}} {cache.get(v) or fmt(v)}\n")
+        return "".join(lines)
 
     def render(self, obj: dict) -> tuple[bytes, ...] | None:
         """The object's lines per family, or None when the object cannot be identified (logged, skipped)."""
@@ -114,28 +133,28 @@ class ResourceRenderer:
                 if not samples:
                     append(EMPTY)
                     continue
-                name = fam.name
-                lines = []
                 if fam.pairs:
-                    for pairs, v in samples:
-                        extra = "".join(f',{k}="{_label_value(x)}"' for k, x in pairs)
-                        s = cache.get(v) or fmt(v)
-                        lines.append(f"{name}{{{ident}{extra}}} {s}\n")
-                elif tmpl:
-                    head = f"{name}{{{ident},"
-                    for values, v in samples:
-                        if None in values:
-                            values = tuple("" if x is None else x for x in values)
-                        part = tmpl % values
-                        # Escaping is rare: check the formatted labels once instead of every value.
-                        if part.count('"') != quotes or "\\" in part or "\n" in part:
-                            part = tmpl % tuple(map(_label_value, values))
-                        s = cache.get(v) or fmt(v)
-                        lines.append(f"{head}{part}}} {s}\n")
-                else:
-                    head = f"{name}{{{ident}}} "
-                    for _, v in samples:
-                        lines.append(f"{head}{cache.get(v) or fmt(v)}\n")
+                    append(self._render_family(fam, tmpl, ident, samples).encode())
+                    continue
+                if not tmpl:  # identity labels only, already escaped
+                    head = f"{fam.name}{{{ident}}} "
+                    if len(samples) == 1:
+                        v = samples[0][1]
+                        append(f"{head}{cache.get(v) or fmt(v)}\n".encode())
+                    else:
+                        append("".join([f"{head}{cache.get(v) or fmt(v)}\n" for _, v in samples]).encode())
+                    continue
+                head = f"{fam.name}{{{ident},"
+                lines = []
+                add = lines.append
+                for values, v in samples:
+                    if None in values:
+                        values = tuple("" if x is None else x for x in values)
+                    part = tmpl % values
+                    # Escaping is rare: check the formatted own labels once instead of every value.
+                    if part.count('"') != quotes or "\\" in part or "\n" in part:
+                        part = tmpl % tuple(map(_label_value, values))
+                    add(f"{head}{part}}} {cache.get(v) or fmt(v)}\n")
                 append("".join(lines).encode())
             except Exception as e:  # noqa: BLE001
                 self.errors += 1

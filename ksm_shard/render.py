@@ -24,6 +24,10 @@ def format_value(v: float | int | bool) -> str:
             return f"{'-' if v < 0 else ''}{mant}e+{len(s) - 1:02d}"
     elif v.__class__ is bool:
         return "1" if v else "0"
+    elif v.__class__ is float and (0.0001 <= v < 1000000.0 or -1000000.0 < v <= -0.0001):
+        # In this range Go's shortest %g and Python's repr write the same digits, but for integral values
+        # (Python "2.0", Go "2").
+        return str(int(v)) if v.is_integer() else repr(v)
     f = float(v)
     if f != f:
         return "NaN"
