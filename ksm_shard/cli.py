@@ -77,6 +77,27 @@ def parse_regex_list(v: str) -> list[re.Pattern[str]]:
     return out
 
 
+_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
+_DURATION_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def parse_duration(v: str) -> float:
+    """A Go duration (``1m0s``, ``30s``, ``1h2m3.5s``, ``500ms``; ``0`` alone) in seconds."""
+    s = v.strip()
+    if s == "0":
+        return 0.0
+    total, pos = 0.0, 0
+    while pos < len(s):
+        m = _DURATION_PART.match(s, pos)
+        if not m:
+            raise argparse.ArgumentTypeError(f"invalid duration {v!r} (want e.g. 30s, 1m0s, 500ms)")
+        total += float(m.group(1)) * _DURATION_UNITS[m.group(2)]
+        pos = m.end()
+    if not s:
+        raise argparse.ArgumentTypeError("empty duration")
+    return total
+
+
 def non_negative(v: str) -> int:
     try:
         n = int(v)
@@ -173,7 +194,19 @@ def build_parser() -> argparse.ArgumentParser:
         "client-side filtering when it does not; --server-side-sharding=false always filters here.",
     )
     p.add_argument("-v", "--v", dest="verbosity", type=int, default=0, help="Log level verbosity.")
-    return p  # fmt: skip
+    p.add_argument(
+        "--server-write-timeout",
+        type=parse_duration,
+        default=60.0,
+        help="Longest time to write a /metrics response; a stalled scraper is cut off (default 1m0s).",
+    )
+    p.add_argument(
+        "--server-idle-timeout",
+        type=parse_duration,
+        default=300.0,
+        help="How long an idle keep-alive connection stays open (default 5m0s).",
+    )
+    return p
 
 
 def parse_options(argv: Sequence[str]) -> Options:
@@ -233,6 +266,8 @@ def parse_options(argv: Sequence[str]) -> Options:
         node=args.node,
         track_unscheduled_pods=args.track_unscheduled_pods,
         server_side_sharding=args.server_side_sharding,
+        server_write_timeout=args.server_write_timeout,
+        server_idle_timeout=args.server_idle_timeout,
     )
 
 

@@ -21,6 +21,8 @@ class Options:
     telemetry_host: str = "::"
     telemetry_port: int = 8081
     enable_gzip_encoding: bool = False
+    server_write_timeout: float = 60.0  # seconds; 0: no limit
+    server_idle_timeout: float = 300.0
     verbosity: int = 0
     labels_allowlist: dict[str, list[str]] = field(default_factory=dict)
     annotations_allowlist: dict[str, list[str]] = field(default_factory=dict)

@@ -164,6 +164,10 @@ class MetricsApp:
     def _metrics(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
             return _plain(start_response, "405 Method Not Allowed", b"Method Not Allowed")
+        sock = environ.get("gunicorn.socket")
+        if sock is not None and self.options.server_write_timeout > 0:
+            # A scraper that stops reading must not hold a thread forever (upstream #2413): sends time out.
+            sock.settimeout(self.options.server_write_timeout)
         started = time.perf_counter()
         query = parse_qs(environ.get("QUERY_STRING", ""))
         include = _resource_list(query.get("resources", []))
@@ -249,7 +253,7 @@ def build_app(options: Options) -> MetricsApp:
 class GunicornServer(BaseApplication):
     """gunicorn as a library: one gthread worker holding the reflectors."""
 
-    def __init__(self, options: Options, threads: int = 8) -> None:
+    def __init__(self, options: Options, threads: int = 32) -> None:
         self.options = options
         self.threads = threads
         self.app: MetricsApp | None = None
@@ -264,7 +268,7 @@ class GunicornServer(BaseApplication):
             "threads": self.threads,
             "timeout": 120,  # heartbeat: a long relist holds the GIL in bursts, not for minutes
             "graceful_timeout": 20,  # below the default terminationGracePeriodSeconds (30 s)
-            "keepalive": 300,
+            "keepalive": max(1, int(o.server_idle_timeout)),
             "max_requests": 0,  # never recycle the worker: that would force a full relist
             "control_socket_disable": True,  # no runtime control socket: nothing to write on a read-only root
             "preload_app": False,

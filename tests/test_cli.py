@@ -82,3 +82,11 @@ def test_no_cluster_configured_exits_2(capsys, monkeypatch) -> None:  # noqa: AN
 def test_version(capsys) -> None:  # noqa: ANN001
     assert main(["version"]) == 0
     assert capsys.readouterr().out.strip() == f"ksm-shard {__version__}"
+
+
+def test_server_timeouts_take_go_durations() -> None:
+    o = parse_options(["--server-write-timeout=1m30s", "--server-idle-timeout=500ms"])
+    assert (o.server_write_timeout, o.server_idle_timeout) == (90.0, 0.5)
+    assert parse_options([]).server_write_timeout == 60.0
+    with pytest.raises(UsageError, match="invalid duration"):
+        parse_options(["--server-write-timeout=soon"])
