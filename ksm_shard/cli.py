@@ -195,6 +195,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-v", "--v", dest="verbosity", type=int, default=0, help="Log level verbosity.")
     p.add_argument(
+        "--tls-config",
+        default="",
+        help="Path to a TLS / basic-auth configuration (Prometheus exporter-toolkit web config) for both ports.",
+    )
+    p.add_argument(
         "--server-write-timeout",
         type=parse_duration,
         default=60.0,
@@ -266,6 +271,7 @@ def parse_options(argv: Sequence[str]) -> Options:
         node=args.node,
         track_unscheduled_pods=args.track_unscheduled_pods,
         server_side_sharding=args.server_side_sharding,
+        tls_config=args.tls_config,
         server_write_timeout=args.server_write_timeout,
         server_idle_timeout=args.server_idle_timeout,
     )
@@ -295,6 +301,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         options = parse_options(argv)
     except UsageError as e:
         return _fail(str(e))
+    if options.tls_config:
+        from ksm_shard.webconfig import WebConfigError, load_web_config
+
+        try:
+            load_web_config(options.tls_config)
+        except WebConfigError as e:
+            return _fail(str(e))
     from ksm_shard.kube.client import ConfigError, load_configuration
 
     try:

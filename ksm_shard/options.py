@@ -21,6 +21,7 @@ class Options:
     telemetry_host: str = "::"
     telemetry_port: int = 8081
     enable_gzip_encoding: bool = False
+    tls_config: str = ""  # --tls-config: exporter-toolkit web config (TLS, basic auth) for both ports
     server_write_timeout: float = 60.0  # seconds; 0: no limit
     server_idle_timeout: float = 300.0
     verbosity: int = 0

@@ -22,6 +22,7 @@ from ksm_shard.exporter import Exporter
 from ksm_shard.kube.client import KubeClient
 from ksm_shard.options import Options
 from ksm_shard.telemetry import Telemetry
+from ksm_shard.webconfig import basic_auth_middleware, load_web_config
 
 log = logging.getLogger(__name__)
 
@@ -257,6 +258,7 @@ class GunicornServer(BaseApplication):
         self.options = options
         self.threads = threads
         self.app: MetricsApp | None = None
+        self.web_config = load_web_config(options.tls_config) if options.tls_config else None
         super().__init__()
 
     def load_config(self) -> None:
@@ -279,13 +281,18 @@ class GunicornServer(BaseApplication):
             "post_worker_init": _post_worker_init,
             "worker_exit": _worker_exit,
         }
+        if self.web_config is not None:
+            cfg.update(self.web_config.gunicorn_settings())  # TLS on both listeners
         for key, value in cfg.items():
             self.cfg.set(key, value)
 
-    def load(self) -> MetricsApp:
+    def load(self) -> Callable:
         # Runs in the worker process after fork: the urllib3 pool and the stores are created here.
         configure_logging(self.options.verbosity)
         self.app = build_app(self.options)
+        if self.web_config is not None:
+            log.info("web config: %s", self.web_config.describe())
+            return basic_auth_middleware(self.app, self.web_config)
         return self.app
 
 
