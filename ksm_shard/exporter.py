@@ -81,10 +81,12 @@ class ShardView:
             r.stop()
 
     def ready(self) -> bool:
-        return all(r.synced.is_set() for r in self.reflectors)
+        """Every stream synced, or settled on an authorization/not-found error (retried, logged, in telemetry);
+        and at least one synced, so a replica forbidden everything is never ready with nothing to serve."""
+        return all(r.settled.is_set() for r in self.reflectors) and any(r.synced.is_set() for r in self.reflectors)
 
     def wait_ready(self, timeout: float) -> bool:
-        return all(r.synced.wait(timeout) for r in self.reflectors)
+        return all(r.settled.wait(timeout) for r in self.reflectors) and self.ready()
 
     def scrape(
         self, include: Collection[str] | None, exclude: Collection[str] | None, openmetrics: bool

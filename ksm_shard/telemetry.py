@@ -87,6 +87,9 @@ class _ExporterCollector(Collector):
                                    "its first full LIST.", labels=["resource"])  # fmt: skip
         events = CounterMetricFamily("ksm_shard_watch_events", "Watch events received, by resource and whether "
                                      "this shard owned the object.", labels=["resource", "owned"])  # fmt: skip
+        last_error = GaugeMetricFamily("ksm_shard_resource_last_error_status", "HTTP status of the current "
+                                       "list/watch failure of the resource (0 when healthy; 403: RBAC).",
+                                       labels=["resource"])  # fmt: skip
         relists = CounterMetricFamily("ksm_shard_relists", "LISTs forced by an expired resourceVersion (410 Gone).",
                                       labels=["resource"])  # fmt: skip
         per_resource: dict[str, list] = {}
@@ -99,4 +102,5 @@ class _ExporterCollector(Collector):
             events.add_metric([name, "true"], sum(r.events_owned for r in refls))
             events.add_metric([name, "false"], sum(r.events_skipped for r in refls))
             relists.add_metric([name], sum(r.relists for r in refls))
-        yield from (owned, server_side, synced, events, relists)
+            last_error.add_metric([name], max((r.last_error_status or 0) for r in refls))
+        yield from (owned, server_side, synced, events, relists, last_error)

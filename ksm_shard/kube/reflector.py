@@ -7,7 +7,16 @@ parses every event three times. Here:
   swaps it in atomically when complete, so objects deleted while we were disconnected disappear.
 * WATCH starts at the list's resourceVersion with bookmarks, a server-side ``timeoutSeconds`` and a client-side read
   timeout; a dropped stream resumes from the last resourceVersion seen (no relist); 410 Gone triggers a relist.
-* Errors back off exponentially with full jitter, honouring ``Retry-After``.
+* Errors back off exponentially with full jitter, honouring ``Retry-After`` (from the header or from an ERROR
+  event's ``details.retryAfterSeconds``). A 410 relists at once, but a storm of them backs off like any error.
+* A LIST whose ``continue`` token expired (410 on a later page) is restarted, unpaginated, like client-go's pager
+  (``FullListIfExpired``): a truncated list is never swapped in.
+* A watch response not read to its end (an ERROR event, a broken stream, a stop) has its connection closed, never
+  returned to the shared pool where the next request would read the rest of the old stream.
+* A stream is ``settled`` once it synced or the apiserver refused it for good (403 Forbidden: RBAC; 404: the
+  apiserver does not serve the resource); readiness waits for settled streams only, so one resource the exporter
+  may not read does not keep the others from being served. It keeps retrying (RBAC can be fixed) and its errors
+  are logged once per backoff step at most, identical repeats at most once per ``backoff_max``.
 * Ownership is decided from the UID found in the raw bytes before anything else is done with an object; objects
   of other shards are never decoded.
 """
@@ -87,6 +96,11 @@ class ReflectorConfig:
     backoff_max: float = 30.0
     backoff_reset_after: float = 60.0  # a stream that lived this long resets the backoff
     min_watch_duration: float = 1.0  # a watch the server ended sooner than this counts as a failure
+    retry_after_max: float = 300.0  # a longer Retry-After (a broken proxy) is capped to this
+
+
+# Answers that will not change by retrying soon: the stream counts as settled for readiness (but is retried).
+SETTLING_STATUSES = frozenset({403, 404})
 
 
 class Reflector:
@@ -123,6 +137,8 @@ class Reflector:
         self._on_watch = on_watch or (lambda result: None)
         self._decode_object, self._decode_event_object = object_decoders(renderer.resource.decode_fields)
         self.synced = threading.Event()
+        # Set once synced, or once the apiserver refused the stream with a SETTLING_STATUSES answer.
+        self.settled = threading.Event()
         self.server_side_filtered = False  # the last LIST carried shardInfo: the server filtered for us
         self.resource_version: str | None = None
         self._last_unowned_line: bytes | None = None  # newest event not decoded; its RV is read only if needed
@@ -135,7 +151,12 @@ class Reflector:
         self.watches = 0
         self.events_owned = 0
         self.events_skipped = 0
+        # the current failure (None while healthy): its message and HTTP status (None for connection errors)
         self.last_error: str | None = None
+        self.last_error_status: int | None = None
+        self.failures = 0  # consecutive failed attempts
+        self._logged_error: str | None = None
+        self._logged_at = 0.0
 
     # --- lifecycle -------------------------------------------------------------------------------------------
 
@@ -160,7 +181,8 @@ class Reflector:
     # --- main loop -------------------------------------------------------------------------------------------
 
     def run(self) -> None:
-        backoff = self.config.backoff_initial
+        cfg = self.config
+        backoff = cfg.backoff_initial
         need_list = True
         while not self._stop.is_set():
             started = time.monotonic()
@@ -170,36 +192,60 @@ class Reflector:
                     need_list = False
                 watch_started = time.monotonic()
                 self.watch_once()
-                if time.monotonic() - watch_started >= self.config.min_watch_duration:
-                    backoff = self.config.backoff_initial  # a clean server-side timeout: re-watch at once
+                if time.monotonic() - watch_started >= cfg.min_watch_duration:
+                    backoff = cfg.backoff_initial  # a clean server-side timeout: re-watch at once
                     continue
                 # A stream the server ended at once (a proxy, an overloaded apiserver): never re-watch in a tight
                 # loop, back off as after an error.
                 delay = random.uniform(0, backoff)
             except Gone:
-                log.info("%s: resourceVersion %s expired (410), relisting", self.path, self.resource_version)
                 need_list = True
                 self.relists += 1
-                delay = 0.0
+                # The first 410 after a healthy period relists at once; a storm of them backs off.
+                delay = 0.0 if backoff <= cfg.backoff_initial else random.uniform(0, backoff)
+                log.info("%s: resourceVersion %s expired (410), relisting%s", self.path, self.resource_version,
+                         f" in {delay:.1f}s" if delay else "")  # fmt: skip
             except ApiError as e:
-                self.last_error = str(e)
-                log.warning("%s: %s", self.path, e)
                 if e.status == 410:
                     need_list = True
                     self.relists += 1
-                delay = e.retry_after if e.retry_after is not None else random.uniform(0, backoff)
+                delay = random.uniform(0, backoff)
+                if e.retry_after is not None:
+                    delay = max(delay, min(e.retry_after, cfg.retry_after_max))
+                self._failed(str(e), e.status, delay, f"HTTP {e.status}")
             except Exception as e:  # noqa: BLE001 - connection errors, timeouts, bad data: retry
                 if self._stop.is_set():
                     break
-                self.last_error = f"{type(e).__name__}: {e}"
-                log.warning("%s: %s", self.path, self.last_error)
                 delay = random.uniform(0, backoff)
-            if time.monotonic() - started > self.config.backoff_reset_after:
-                backoff = self.config.backoff_initial
+                self._failed(f"{type(e).__name__}: {e}", None, delay, type(e).__name__)
+            if time.monotonic() - started > cfg.backoff_reset_after:
+                backoff = cfg.backoff_initial
             else:
-                backoff = min(backoff * 2, self.config.backoff_max)
+                backoff = min(backoff * 2, cfg.backoff_max)
             if delay:
                 self._stop.wait(delay)
+
+    def _failed(self, error: str, status: int | None, delay: float, key: str) -> None:
+        """Record a failed attempt; log it, but the same kind of error (``key``) at most once per ``backoff_max``."""
+        self.failures += 1
+        self.last_error = error
+        self.last_error_status = status
+        if status in SETTLING_STATUSES and not self.settled.is_set():
+            why = "forbidden (check the RBAC rules)" if status == 403 else "not served by this apiserver"
+            log.warning("%s: %s; serving the other resources without it, retrying in the background", self.path, why)
+            self.settled.set()
+        now = time.monotonic()
+        if key != self._logged_error or now - self._logged_at >= self.config.backoff_max:
+            self._logged_error, self._logged_at = key, now
+            log.warning("%s: %s (attempt %d, retrying in %.1fs)", self.path, error, self.failures, delay)
+        else:
+            log.debug("%s: %s (attempt %d, retrying in %.1fs)", self.path, error, self.failures, delay)
+
+    def _recovered(self) -> None:
+        if self.failures:
+            log.info("%s: recovered after %d failed attempts (last: %s)", self.path, self.failures, self.last_error)
+        self.failures = 0
+        self.last_error = self.last_error_status = self._logged_error = None
 
     def _query(self) -> list[tuple[str, str]]:
         q: list[tuple[str, str]] = []
@@ -214,54 +260,67 @@ class Reflector:
     # --- LIST ------------------------------------------------------------------------------------------------
 
     def list_and_replace(self) -> None:
-        """Page through a full LIST into a new store; swap it in only when complete."""
-        store = ObjectStore(len(self.renderer.families))
+        """Page through a full LIST into a new store; swap it in only when complete.
+
+        If a ``continue`` token expires (410 on a later page), the pages read so far are dropped and the list
+        starts over at once, unpaginated (client-go's pager does the same): never keep a truncated list, and never
+        chase a token that keeps expiring because the paginated list is slower than the apiserver's compaction.
+        """
         base = self._query()
-        cont: str | None = None
-        server_filtered = True
-        rv = None
-        try:
-            while True:
-                q = [*base, ("limit", str(self.config.page_size))]
-                if cont:
-                    q.append(("continue", cont))
-                resp = self.client.get(
-                    self.path,
-                    q,
-                    connect_timeout=self.config.connect_timeout,
-                    read_timeout=self.config.list_read_timeout,
-                )
-                try:
-                    body = resp.read()
-                finally:
-                    resp.release_conn()
-                page = _decode_page(body)
-                md = page.metadata
-                shard_info = md.get("shardInfo")
-                if not (isinstance(shard_info, dict) and shard_info.get("selector")):
-                    server_filtered = False
-                for raw in page.items:
-                    self._ingest(store, bytes(raw))
-                cont = md.get("continue") or None
-                if not cont:
-                    rv = md.get("resourceVersion")
-                    break
-        except ApiError as e:
-            self._on_list("error")
-            if e.status == 410 and cont:
-                # The continue token expired mid-list: start over (never keep a truncated list).
-                raise Gone() from e
-            raise
-        except Exception:
-            self._on_list("error")
-            raise
+        paginate = True
+        while True:
+            store = ObjectStore(len(self.renderer.families))
+            cont: str | None = None
+            server_filtered = True
+            rv = None
+            try:
+                while True:
+                    q = [*base, ("limit", str(self.config.page_size))] if paginate else list(base)
+                    if cont:
+                        q.append(("continue", cont))
+                    resp = self.client.get(
+                        self.path,
+                        q,
+                        connect_timeout=self.config.connect_timeout,
+                        read_timeout=self.config.list_read_timeout,
+                    )
+                    try:
+                        body = resp.read()
+                    finally:
+                        resp.release_conn()
+                    page = _decode_page(body)
+                    md = page.metadata
+                    shard_info = md.get("shardInfo")
+                    if not (isinstance(shard_info, dict) and shard_info.get("selector")):
+                        server_filtered = False
+                    for raw in page.items:
+                        self._ingest(store, bytes(raw))
+                    cont = md.get("continue") or None
+                    if not cont:
+                        rv = md.get("resourceVersion")
+                        break
+            except ApiError as e:
+                if e.status == 410 and cont and paginate:
+                    log.info("%s: continue token expired after %d objects, listing again unpaginated", self.path,
+                             len(store))  # fmt: skip
+                    self.relists += 1
+                    paginate = False
+                    continue
+                self._on_list("error")
+                raise
+            except Exception:
+                self._on_list("error")
+                raise
+            break
         self._on_list("success")
         self.lists += 1
         self.server_side_filtered = self.send_shard_selector and server_filtered
         self.slot.replace(store)
         self.resource_version = rv
         self._last_unowned_line = None
+        self._recovered()
         self.synced.set()
+        self.settled.set()
         log.debug("%s: listed %d owned objects at rv %s", self.path, len(store), rv)
 
     def _ingest(self, store: ObjectStore, raw: bytes) -> None:
@@ -311,13 +370,19 @@ class Reflector:
         self._on_watch("success")
         self.watches += 1
         self._response = resp
+        complete = False
         try:
-            self._consume(resp)
+            complete = self._consume(resp)
         finally:
             self._response = None
+            if not complete:
+                # Not read to its end (an ERROR event, a broken stream, a stop): the server may still be writing
+                # to this connection, so it must not go back to the pool where the next request would read that.
+                resp.close()
             resp.release_conn()
 
-    def _consume(self, resp) -> None:  # noqa: ANN001 - urllib3 response
+    def _consume(self, resp) -> bool:  # noqa: ANN001 - urllib3 response
+        """Apply the events of a watch response; True if the server ended it, False if we stopped reading."""
         store = self.slot.current
         handle = self._handle_line
         pending = b""
@@ -326,7 +391,7 @@ class Reflector:
         chunks = resp.stream(1 << 16) if resp.chunked else iter(lambda: resp.read1(1 << 16), b"")
         for chunk in chunks:
             if stop.is_set():
-                return
+                return False
             if pending:
                 chunk = pending + chunk
                 pending = b""
@@ -339,7 +404,12 @@ class Reflector:
                 if nl > start:
                     handle(store, chunk[start:nl])
                 start = nl + 1
-        # A partial line at the end of a broken stream is discarded; we resume from the last complete event.
+            if self.failures:
+                self._recovered()  # events flow again (a 403 that was fixed, a 429 that passed, a restart)
+        # A partial line at the end of the stream is discarded; we resume from the last complete event.
+        if pending:
+            log.debug("%s: discarding %d bytes of an incomplete watch event", self.path, len(pending))
+        return not stop.is_set()
 
     def _handle_line(self, store: ObjectStore, line: bytes) -> None:
         if line.startswith(b'{"type":"'):
@@ -384,11 +454,7 @@ class Reflector:
                 self.resource_version = rv
                 self._last_unowned_line = None
         elif t == "ERROR":
-            status = event.get("object") if isinstance(event.get("object"), dict) else {}
-            code = status.get("code")
-            if code == 410:
-                raise Gone()
-            raise ApiError(int(code or 500), str(status.get("reason", "")), str(status.get("message", "")))
+            raise _watch_error(event.get("object"))
         else:
             log.warning("%s: ignoring watch event of unknown type %r", self.path, t)
 
@@ -428,6 +494,24 @@ class Reflector:
                 pass
             self._last_unowned_line = None
         return self.resource_version
+
+
+def _watch_error(status: object) -> Exception:
+    """The exception for a watch ERROR event's Status: Gone for 410, else an ApiError (500 if the code is
+    missing or malformed) carrying ``details.retryAfterSeconds`` as Retry-After."""
+    if not isinstance(status, dict):
+        status = {}
+    code = status.get("code")
+    if not isinstance(code, int) or isinstance(code, bool) or not 100 <= code <= 599:
+        code = 500
+    if code == 410:
+        return Gone()
+    details = status.get("details")
+    retry_after = details.get("retryAfterSeconds") if isinstance(details, dict) else None
+    if not isinstance(retry_after, (int, float)) or isinstance(retry_after, bool) or retry_after < 0:
+        retry_after = None
+    reason = str(status.get("reason", "")) or "watch ERROR event"
+    return ApiError(code, reason, str(status.get("message", "")), retry_after)
 
 
 def _object_rv(obj: object) -> str | None:

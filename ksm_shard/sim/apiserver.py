@@ -232,20 +232,34 @@ def _build_discovery(host: str, port: int) -> tuple[dict[str, bytes], dict[str, 
 
 
 class _Injection:
-    __slots__ = ("method", "pattern", "status", "remaining", "retry_after")
+    """One fault armed by a test hook: an error Status (``status``), or a stall (``stall`` seconds of silence)."""
 
-    def __init__(self, method: str, pattern: re.Pattern[str], status: int, count: int, retry_after: int | None):
+    __slots__ = ("method", "pattern", "status", "remaining", "retry_after", "watch_event", "stall")
+
+    def __init__(
+        self,
+        method: str,
+        pattern: re.Pattern[str],
+        status: int,
+        count: int,
+        retry_after: int | None,
+        *,
+        watch_event: bool = False,
+        stall: float | None = None,
+    ) -> None:
         self.method = method
         self.pattern = pattern
         self.status = status
         self.remaining = count
         self.retry_after = retry_after
+        self.watch_event = watch_event
+        self.stall = stall
 
 
 class _WatchStream:
     """One open watch response; the lock serialises writes from its handler and from ``drop_watches``."""
 
-    __slots__ = ("handler", "watcher", "kind", "lock", "ended")
+    __slots__ = ("handler", "watcher", "kind", "lock", "ended", "stalled_until")
 
     def __init__(self, handler: _Handler, watcher: Watcher, kind: Kind) -> None:
         self.handler = handler
@@ -253,6 +267,7 @@ class _WatchStream:
         self.kind = kind
         self.lock = threading.Lock()
         self.ended: str | None = None  # "drop" or "stop" once told to end
+        self.stalled_until = 0.0  # monotonic time until which the stream sends nothing (``stall_watches``)
 
     def write(self, data: bytes) -> None:
         with self.lock:
@@ -296,6 +311,7 @@ class SimApiServer:
         self.token = token
         self.default_watch_timeout = default_watch_timeout
         self.requests: list[tuple[str, str, dict[str, str]]] = []
+        self.request_times: list[float] = []  # time.monotonic() of each entry of ``requests``, same index
         self._lock = threading.Lock()
         self._injections: list[_Injection] = []
         self._watches: set[_WatchStream] = set()
@@ -380,17 +396,52 @@ class SimApiServer:
         return n
 
     def fail_next(
-        self, method: str, path_regex: str, status: int, count: int = 1, *, retry_after: int | None = None
+        self,
+        method: str,
+        path_regex: str,
+        status: int,
+        count: int = 1,
+        *,
+        retry_after: int | None = None,
+        watch_event: bool = False,
     ) -> None:
         """Answer the next ``count`` requests whose method matches (``*`` = any) and whose path -- or path plus
-        ``?query`` -- matches ``path_regex`` (``re.search``) with a ``status`` error Status."""
-        inj = _Injection(method.upper(), re.compile(path_regex), status, count, retry_after)
+        ``?query`` -- matches ``path_regex`` (``re.search``) with a ``status`` error Status.
+
+        With ``watch_event``, a matching *watch* is answered as the real apiserver reports errors on an established
+        stream: 200, one ``ERROR`` event carrying the Status, and the end of the stream a moment later (the
+        apiserver ends the response only after its handler returned)."""
+        inj = _Injection(method.upper(), re.compile(path_regex), status, count, retry_after, watch_event=watch_event)
         with self._lock:
             self._injections.append(inj)
+
+    def stall_next(self, method: str, path_regex: str, seconds: float, count: int = 1) -> None:
+        """Accept the next ``count`` matching requests (as ``fail_next`` matches them) and send nothing for
+        ``seconds``: no status line, no byte. A client still connected after that is then answered normally."""
+        inj = _Injection(method.upper(), re.compile(path_regex), 200, count, None, stall=seconds)
+        with self._lock:
+            self._injections.append(inj)
+
+    def stall_watches(self, seconds: float) -> int:
+        """Every open watch stream goes silent for ``seconds`` (no event, no bookmark, no end even past its
+        timeout): a hung apiserver or a dead middlebox. Events are delivered afterwards if the client is still
+        there. Returns how many streams stalled."""
+        until = time.monotonic() + seconds
+        with self._lock:
+            streams = [st for st in self._watches if st.ended is None]
+        for st in streams:
+            st.stalled_until = until
+        return len(streams)
+
+    def clear_faults(self) -> None:
+        """Disarm every pending ``fail_next``/``stall_next`` (streams stalled by ``stall_watches`` stay so)."""
+        with self._lock:
+            self._injections.clear()
 
     def clear_requests(self) -> None:
         with self._lock:
             self.requests.clear()
+            self.request_times.clear()
 
     @property
     def open_watches(self) -> int:
@@ -502,11 +553,20 @@ class _Handler(BaseHTTPRequestHandler):
         query = {k: v[0] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
         with sim._lock:
             sim.requests.append((method, path, query))
+            sim.request_times.append(time.monotonic())
         self._headers_sent = False
         try:
             body = self._read_body()
             self._check_auth()
             inj = sim._take_injection(method, path, self.path)
+            if inj is not None and inj.stall is not None:
+                if not self._stall(inj.stall):
+                    self.close_connection = True
+                    return
+                inj = None
+            if inj is not None and inj.watch_event and query.get("watch") in _TRUE:
+                self._watch_error(inj)
+                return
             if inj is not None:
                 headers = {"Retry-After": str(inj.retry_after)} if inj.retry_after is not None else None
                 details = {"retryAfterSeconds": inj.retry_after} if inj.retry_after is not None else None
@@ -528,6 +588,32 @@ class _Handler(BaseHTTPRequestHandler):
                     self._send(500, status_body(500, "Internal error occurred: simulated apiserver bug"))
                 except OSError:
                     pass
+
+    def _stall(self, seconds: float) -> bool:
+        """Send nothing for ``seconds``; False if the client went away (or the server stops) meanwhile."""
+        sim = self.server.sim
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if sim._stopping or self._client_gone():
+                return False
+            time.sleep(0.02)
+        return True
+
+    def _watch_error(self, inj: _Injection) -> None:
+        """An established watch that reports an error: 200, one ERROR event, then (a moment later) the end."""
+        details = {"retryAfterSeconds": inj.retry_after} if inj.retry_after is not None else None
+        msg = _INJECTED_MESSAGES.get(inj.status, f"injected failure (HTTP {inj.status})")
+        err = status_body(inj.status, msg, details=details)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Cache-Control", "no-cache, private")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self._headers_sent = True
+        self.wfile.write(_chunk(b'{"type":"ERROR","object":' + err + b"}\n"))
+        self.wfile.flush()
+        time.sleep(0.05)
+        self.wfile.write(b"0\r\n\r\n")
 
     def _read_body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
@@ -1012,6 +1098,12 @@ class _Handler(BaseHTTPRequestHandler):
         next_probe = now + _PROBE_INTERVAL
         while stream.ended is None:
             now = time.monotonic()
+            if now < stream.stalled_until:  # stall_watches(): silent, even past the deadline
+                if self._client_gone():
+                    stream.ended = "gone"
+                    break
+                time.sleep(min(stream.stalled_until - now, 0.02))
+                continue
             if now >= deadline:
                 break
             if now >= next_bookmark:
