@@ -17,10 +17,11 @@ EMPTY = b""
 
 
 class _Bucket:
-    __slots__ = ("objects", "lock", "joined")
+    __slots__ = ("objects", "versions", "lock", "joined")
 
     def __init__(self) -> None:
         self.objects: dict[str, tuple[bytes, ...]] = {}
+        self.versions: dict[str, str] = {}  # uid -> resourceVersion the lines were rendered from
         self.lock = threading.Lock()
         self.joined: list[bytes] | None = None  # per family; None when dirty
 
@@ -36,15 +37,20 @@ class ObjectStore:
     def _bucket(self, uid: str) -> _Bucket:
         return self._buckets[mmh3.hash(uid, signed=False) % self._n]
 
-    def put(self, uid: str, chunks: tuple[bytes, ...]) -> None:
+    def put(self, uid: str, chunks: tuple[bytes, ...], resource_version: str | None = None) -> None:
         b = self._bucket(uid)
         with b.lock:
             b.objects[uid] = chunks
+            if resource_version:
+                b.versions[uid] = resource_version
+            else:
+                b.versions.pop(uid, None)
             b.joined = None
 
     def delete(self, uid: str) -> bool:
         b = self._bucket(uid)
         with b.lock:
+            b.versions.pop(uid, None)
             if b.objects.pop(uid, None) is None:
                 return False
             b.joined = None
@@ -52,6 +58,14 @@ class ObjectStore:
 
     def get(self, uid: str) -> tuple[bytes, ...] | None:
         return self._bucket(uid).objects.get(uid)
+
+    def get_if_version(self, uid: str, resource_version: str) -> tuple[bytes, ...] | None:
+        """The object's lines if they were rendered from exactly this resourceVersion (a relist can reuse them)."""
+        b = self._bucket(uid)
+        with b.lock:
+            if b.versions.get(uid) == resource_version:
+                return b.objects.get(uid)
+        return None
 
     def __len__(self) -> int:
         return sum(len(b.objects) for b in self._buckets)

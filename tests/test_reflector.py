@@ -200,3 +200,28 @@ def test_decode_fields_skip_everything_else() -> None:
         "metadata": {"name": "s"},
         "type": "Opaque",
     }
+
+
+def test_relist_reuses_lines_of_unchanged_objects(storage, sim, make_exporter) -> None:  # noqa: ANN001
+    for i in range(50):
+        storage.create("configmaps", configmap(f"cm-{i}"))
+    exp = make_exporter(["configmaps"], shard=0, total_shards=2)
+    refl = exp.reflectors[0]
+    owned = len(refl.slot.current)
+    assert wait_for(lambda: sim.open_watches >= 1)
+    renders = []
+    real_render = refl.renderer.render
+    refl.renderer.render = lambda obj: renders.append(obj["metadata"]["name"]) or real_render(obj)
+    owned_name = next(f"cm-{i}" for i in range(50) if f'configmap="cm-{i}"' in body(exp))
+    storage.patch("configmaps", "default", owned_name, {"metadata": {"labels": {"x": "y"}}})
+    assert wait_for(lambda: owned_name in renders)  # the watch rendered the new version
+    before = body(exp)
+    renders.clear()
+    old_store = refl.slot.current
+    sim.fail_next("GET", r"watch=true", 503, count=2)
+    sim.drop_watches()
+    storage.create("pods", pod("elsewhere"))  # moves the RV past what the reflector holds
+    storage.compact()  # so the resume gets 410: a full relist
+    assert wait_for(lambda: refl.relists >= 1 and refl.slot.current is not old_store, timeout=15)
+    assert renders == [] and refl.reused == owned
+    assert body(exp) == before

@@ -58,6 +58,7 @@ class Gone(Exception):
 
 _METADATA = b'"metadata":{'
 _UID = b'"uid":"'
+_RESOURCE_VERSION = b'"resourceVersion":"'
 # Maps/lists inside metadata that could contain a "uid" key of their own; the uid is trusted only before them.
 _BEFORE_UID = (b'"labels":{', b'"annotations":{', b'"ownerReferences":[', b'"managedFields":[')
 
@@ -69,16 +70,25 @@ def scan_uid(raw: bytes) -> bytes | None:
     ownerReferences, so the first ``"uid":"`` after ``"metadata":{`` is the object's own. If another
     serializer ordered the fields differently, we answer None and the caller decodes the object instead.
     """
+    return _scan_metadata_string(raw, _UID)
+
+
+def scan_resource_version(raw: bytes) -> bytes | None:
+    """metadata.resourceVersion from raw JSON (it follows uid in ObjectMeta); None if unsure."""
+    return _scan_metadata_string(raw, _RESOURCE_VERSION)
+
+
+def _scan_metadata_string(raw: bytes, key: bytes) -> bytes | None:
     m = raw.find(_METADATA)
     if m < 0:
         return None
-    u = raw.find(_UID, m)
+    u = raw.find(key, m)
     if u < 0:
         return None
     for marker in _BEFORE_UID:
         if raw.find(marker, m, u) >= 0:
             return None
-    start = u + 7
+    start = u + len(key)
     end = raw.find(b'"', start)
     if end < 0:
         return None
@@ -151,6 +161,7 @@ class Reflector:
         self.watches = 0
         self.events_owned = 0
         self.events_skipped = 0
+        self.reused = 0  # objects a relist took over from the previous store without re-rendering
         # the current failure (None while healthy): its message and HTTP status (None for connection errors)
         self.last_error: str | None = None
         self.last_error_status: int | None = None
@@ -268,6 +279,7 @@ class Reflector:
         """
         base = self._query()
         paginate = True
+        previous = self.slot.current  # what we serve now: its lines are reused for unchanged objects
         while True:
             store = ObjectStore(len(self.renderer.families))
             cont: str | None = None
@@ -294,7 +306,7 @@ class Reflector:
                     if not (isinstance(shard_info, dict) and shard_info.get("selector")):
                         server_filtered = False
                     for raw in page.items:
-                        self._ingest(store, bytes(raw))
+                        self._ingest(store, bytes(raw), previous)
                     cont = md.get("continue") or None
                     if not cont:
                         rv = md.get("resourceVersion")
@@ -323,12 +335,22 @@ class Reflector:
         self.settled.set()
         log.debug("%s: listed %d owned objects at rv %s", self.path, len(store), rv)
 
-    def _ingest(self, store: ObjectStore, raw: bytes) -> None:
+    def _ingest(self, store: ObjectStore, raw: bytes, previous: ObjectStore | None = None) -> None:
         shard = self.shard
-        if shard.sharded:
-            uid = scan_uid(raw)
-            if uid is not None and not shard.owns(uid):
-                return
+        uid = scan_uid(raw)
+        if shard.sharded and uid is not None and not shard.owns(uid):
+            return
+        if previous is not None and uid is not None:
+            # A relist mostly sees objects we already rendered: an unchanged resourceVersion means the same
+            # lines, so reuse them (no decode, no render, and the old and new store share the bytes in memory).
+            rv = scan_resource_version(raw)
+            if rv is not None:
+                uid_str, rv_str = uid.decode(), rv.decode()
+                chunks = previous.get_if_version(uid_str, rv_str)
+                if chunks is not None:
+                    store.put(uid_str, chunks, rv_str)
+                    self.reused += 1
+                    return
         try:
             obj = self._decode_object(raw)
         except DecodeError as e:
@@ -343,7 +365,8 @@ class Reflector:
             return
         chunks = self.renderer.render(obj)
         if chunks is not None:
-            store.put(uid_str, chunks)
+            rv = md.get("resourceVersion")
+            store.put(uid_str, chunks, rv if isinstance(rv, str) else None)
 
     # --- WATCH -----------------------------------------------------------------------------------------------
 
@@ -480,7 +503,7 @@ class Reflector:
             return
         chunks = self.renderer.render(obj)
         if chunks is not None:
-            store.put(uid, chunks)
+            store.put(uid, chunks, rv if isinstance(rv, str) else None)
 
     def current_resource_version(self) -> str | None:
         """The RV to resume from: that of the newest event, decoding a skipped one only now."""
