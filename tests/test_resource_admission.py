@@ -5,9 +5,6 @@ They are cluster-scoped, yet upstream labels every sample with ``namespace=""``.
 
 # ruff: noqa: E501
 
-import json
-from pathlib import Path
-
 import pytest
 
 from ksm_shard.generator import GenerationOptions, ResourceRenderer
@@ -21,7 +18,6 @@ from ksm_shard.resources import (
 )
 from ksm_shard.resources.base import ResourceDef
 
-SPEC = Path(__file__).parents[1].parent / "shared/spec/metrics.json"
 ALL = [
     mutatingadmissionpolicies.RESOURCE,
     mutatingadmissionpolicybindings.RESOURCE,
@@ -264,23 +260,3 @@ def test_namespace_label_always_empty(resource: ResourceDef) -> None:
 
 
 # --- catalog --------------------------------------------------------------------------------------------------
-
-
-@pytest.mark.skipif(not SPEC.exists(), reason="metrics.json catalog not available")
-@pytest.mark.parametrize("resource", ALL)
-def test_matches_catalog(resource: ResourceDef) -> None:
-    spec = next(r for r in json.loads(SPEC.read_text())["resources"] if r["name"] == resource.name)
-    assert list(resource.identity_labels) == spec["identity_labels"]
-    assert resource.kind.namespaced == spec["namespaced"] is False
-    r = ResourceRenderer(resource)
-    assert [h.decode().split()[2] for h in r.headers] == [f["name"] for f in spec["families"] if not f["opt_in"]]
-    assert [f.name for f in resource.families] == [f["name"] for f in spec["families"]]
-    for fam, want in zip(resource.families, spec["families"], strict=True):
-        assert [*resource.identity_labels, *fam.labels] == want["labels"], fam.name
-        assert not fam.pairs and not fam.allowlist, fam.name
-        assert (fam.type, fam.stability, fam.opt_in, fam.deprecated_since) == (
-            want["type"],
-            want["stability"],
-            want["opt_in"],
-            want.get("deprecated_since"),
-        ), fam.name

@@ -3,15 +3,9 @@
 # ruff: noqa: E501
 
 import base64
-import json
-from pathlib import Path
-
-import pytest
 
 from ksm_shard.generator import GenerationOptions, ResourceRenderer
 from ksm_shard.resources.certificatesigningrequests import RESOURCE
-
-SPEC = Path(__file__).parents[1].parent / "shared/spec/metrics.json"
 
 PEM = b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"  # 59 bytes
 
@@ -143,24 +137,3 @@ def test_headers_in_family_order() -> None:
         "kube_certificatesigningrequest_cert_length",
     ]
     assert r.headers[1].decode().startswith("# HELP kube_certificatesigningrequest_labels [STABLE] ")
-
-
-@pytest.mark.skipif(not SPEC.exists(), reason="metrics.json not available")
-def test_matches_catalog() -> None:
-    spec = next(r for r in json.loads(SPEC.read_text())["resources"] if r["name"] == "certificatesigningrequests")
-    assert list(RESOURCE.identity_labels) == spec["identity_labels"]
-    r = ResourceRenderer(RESOURCE)
-    assert [f.name for f in r.families] == [f["name"] for f in spec["families"] if not f["opt_in"]]
-    assert [f.name for f in RESOURCE.families] == [f["name"] for f in spec["families"]]
-    for fam, want in zip(RESOURCE.families, spec["families"], strict=True):
-        labels = [*RESOURCE.identity_labels, *fam.labels]
-        if fam.pairs:
-            labels.append(want["labels"][-1])  # the dynamic label_* / annotation_* group
-        assert labels == want["labels"], fam.name
-        assert fam.pairs == ("dynamic_label_prefix" in want or "label_variants" in want), fam.name
-        assert (fam.type, fam.stability, fam.opt_in, fam.deprecated_since) == (
-            want["type"],
-            want["stability"],
-            want["opt_in"],
-            want.get("deprecated_since"),
-        ), fam.name

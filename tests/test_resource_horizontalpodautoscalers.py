@@ -5,8 +5,6 @@ would write."""
 import json
 from pathlib import Path
 
-import pytest
-
 from ksm_shard.generator import GenerationOptions, ResourceRenderer
 from ksm_shard.resources.horizontalpodautoscalers import RESOURCE
 
@@ -262,24 +260,3 @@ def test_labels_and_annotations_allowlists() -> None:
     k = out.index(f"kube_horizontalpodautoscaler_status_desired_replicas{{{i}}} 6")
     assert out[k + 1].startswith("kube_horizontalpodautoscaler_annotations{")
     assert out[k + 3].startswith("kube_horizontalpodautoscaler_status_condition{")
-
-
-@pytest.mark.skipif(not SPEC.exists(), reason="metrics.json catalog not available")
-def test_matches_catalog() -> None:
-    spec = next(r for r in json.loads(SPEC.read_text())["resources"] if r["name"] == "horizontalpodautoscalers")
-    assert list(RESOURCE.identity_labels) == spec["identity_labels"]
-    r = ResourceRenderer(RESOURCE)
-    assert [h.decode().split()[2] for h in r.headers] == [f["name"] for f in spec["families"] if not f["opt_in"]]
-    assert [f.name for f in RESOURCE.families] == [f["name"] for f in spec["families"]]
-    for fam, want in zip(RESOURCE.families, spec["families"], strict=True):
-        labels = [*RESOURCE.identity_labels, *fam.labels]
-        if fam.allowlist:
-            labels.append(want["labels"][-1])  # the dynamic label_* / annotation_* group
-        assert labels == want["labels"], fam.name
-        assert fam.pairs == (bool(fam.allowlist) or "label_variants" in want), fam.name
-        assert (fam.type, fam.stability, fam.opt_in, fam.deprecated_since) == (
-            want["type"],
-            want["stability"],
-            want["opt_in"],
-            want.get("deprecated_since"),
-        ), fam.name

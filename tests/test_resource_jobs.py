@@ -3,8 +3,6 @@
 import json
 from pathlib import Path
 
-import pytest
-
 from ksm_shard.generator import GenerationOptions, ResourceRenderer
 from ksm_shard.resources.jobs import RESOURCE
 
@@ -280,27 +278,6 @@ def test_headers_in_family_order() -> None:
     ]
     assert r.headers[1].decode().startswith("# HELP kube_job_labels [STABLE] ")
     assert "[STABLE]" not in r.headers[10].decode()  # kube_job_status_ready is ALPHA
-
-
-@pytest.mark.skipif(not SPEC.exists(), reason="metrics.json not available")
-def test_matches_catalog() -> None:
-    spec = next(r for r in json.loads(SPEC.read_text())["resources"] if r["name"] == "jobs")
-    assert list(RESOURCE.identity_labels) == spec["identity_labels"]
-    r = ResourceRenderer(RESOURCE)
-    assert [f.name for f in r.families] == [f["name"] for f in spec["families"] if not f["opt_in"]]
-    assert [f.name for f in RESOURCE.families] == [f["name"] for f in spec["families"]]
-    for fam, want in zip(RESOURCE.families, spec["families"], strict=True):
-        labels = [*RESOURCE.identity_labels, *fam.labels]
-        if fam.allowlist:
-            labels.append(want["labels"][-1])  # the dynamic label_* / annotation_* group
-        assert labels == want["labels"], fam.name
-        assert fam.pairs == (bool(fam.allowlist) or "label_variants" in want), fam.name
-        assert (fam.type, fam.stability, fam.opt_in, fam.deprecated_since) == (
-            want["type"],
-            want["stability"],
-            want["opt_in"],
-            want.get("deprecated_since"),
-        ), fam.name
 
 
 def test_status_failed_label_sets_match_catalog_variants() -> None:

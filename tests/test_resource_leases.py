@@ -1,15 +1,8 @@
 # ruff: noqa: E501
 """Golden test: Leases as the apiserver serves them -> the exact lines upstream would write."""
 
-import json
-from pathlib import Path
-
-import pytest
-
 from ksm_shard.generator import ResourceRenderer
 from ksm_shard.resources.leases import RESOURCE
-
-SPEC = Path(__file__).parents[1].parent / "shared/spec/metrics.json"
 
 # A node heartbeat lease (owned by its Node, renewed every 10s).
 NODE_LEASE = {
@@ -89,21 +82,3 @@ def test_odd_types_do_not_crash() -> None:
     assert lines({"metadata": {"name": "n", "namespace": "x"}, "spec": None}) == [
         'kube_lease_owner{lease="n",owner_kind="",owner_name="",namespace="x",lease_holder=""} 1'
     ]
-
-
-@pytest.mark.skipif(not SPEC.exists(), reason="metrics.json catalog not available")
-def test_matches_catalog() -> None:
-    spec = next(r for r in json.loads(SPEC.read_text())["resources"] if r["name"] == "leases")
-    assert list(RESOURCE.identity_labels) == spec["identity_labels"]
-    r = ResourceRenderer(RESOURCE)
-    assert [h.decode().split()[2] for h in r.headers] == [f["name"] for f in spec["families"] if not f["opt_in"]]
-    assert [f.name for f in RESOURCE.families] == [f["name"] for f in spec["families"]]
-    for fam, want in zip(RESOURCE.families, spec["families"], strict=True):
-        assert [*RESOURCE.identity_labels, *fam.labels] == want["labels"], fam.name
-        assert not fam.pairs and "label_variants" not in want, fam.name
-        assert (fam.type, fam.stability, fam.opt_in, fam.deprecated_since) == (
-            want["type"],
-            want["stability"],
-            want["opt_in"],
-            want.get("deprecated_since"),
-        ), fam.name

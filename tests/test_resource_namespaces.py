@@ -1,14 +1,7 @@
 """Golden test: Namespaces as the apiserver serves them -> the exact lines upstream would write."""
 
-import json
-from pathlib import Path
-
-import pytest
-
 from ksm_shard.generator import GenerationOptions, ResourceRenderer
 from ksm_shard.resources.namespaces import RESOURCE
-
-SPEC = Path(__file__).parents[1].parent / "shared/spec/metrics.json"
 
 ACTIVE = {
     "metadata": {
@@ -129,19 +122,3 @@ def test_headers_in_family_order() -> None:
     assert r.headers[0].decode().startswith("# HELP kube_namespace_created [STABLE] ")
     assert r.headers[1].decode().startswith("# HELP kube_namespace_annotations Namespace ")
     assert r.headers[4].decode().endswith("# TYPE kube_namespace_status_condition gauge\n")
-
-
-@pytest.mark.skipif(not SPEC.exists(), reason="metrics.json not available")
-def test_matches_catalog() -> None:
-    spec = next(r for r in json.loads(SPEC.read_text())["resources"] if r["name"] == "namespaces")
-    assert list(RESOURCE.identity_labels) == spec["identity_labels"]
-    r = ResourceRenderer(RESOURCE)
-    assert [f.name for f in r.families] == [f["name"] for f in spec["families"] if not f["opt_in"]]
-    by_name = {f.name: f for f in RESOURCE.families}
-    assert list(by_name) == [f["name"] for f in spec["families"]]
-    for f in spec["families"]:
-        fam = by_name[f["name"]]
-        own = ["label_*"] if fam.allowlist == "labels" else ["annotation_*"] if fam.allowlist else list(fam.labels)
-        assert list(RESOURCE.identity_labels) + own == f["labels"], f["name"]
-        assert (fam.type, fam.stability, fam.opt_in, fam.deprecated_since) == (
-            f["type"], f["stability"], f["opt_in"], f.get("deprecated_since")), f["name"]  # fmt: skip

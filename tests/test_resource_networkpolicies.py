@@ -1,14 +1,7 @@
 """Golden test: NetworkPolicies as the apiserver serves them -> the exact lines upstream would write."""
 
-import json
-from pathlib import Path
-
-import pytest
-
 from ksm_shard.generator import GenerationOptions, ResourceRenderer
 from ksm_shard.resources.networkpolicies import RESOURCE
-
-SPEC = Path(__file__).parents[1].parent / "shared/spec/metrics.json"
 
 POLICY = {
     "apiVersion": "networking.k8s.io/v1",
@@ -100,23 +93,3 @@ def test_headers_in_family_order() -> None:
         "kube_networkpolicy_spec_egress_rules",
     ]
     assert all("[STABLE]" not in h.decode() for h in r.headers)
-
-
-@pytest.mark.skipif(not SPEC.exists(), reason="metrics.json not available")
-def test_matches_catalog() -> None:
-    spec = next(r for r in json.loads(SPEC.read_text())["resources"] if r["name"] == "networkpolicies")
-    assert list(RESOURCE.identity_labels) == spec["identity_labels"]
-    r = ResourceRenderer(RESOURCE)
-    assert [f.name for f in r.families] == [f["name"] for f in spec["families"] if not f["opt_in"]]
-    assert [f.name for f in RESOURCE.families] == [f["name"] for f in spec["families"]]
-    for fam, want in zip(RESOURCE.families, spec["families"], strict=True):
-        labels = [*RESOURCE.identity_labels, *fam.labels]
-        if fam.allowlist:
-            labels.append(want["labels"][-1])  # the dynamic label_* / annotation_* group
-        assert labels == want["labels"], fam.name
-        assert (fam.type, fam.stability, fam.opt_in, fam.deprecated_since) == (
-            want["type"],
-            want["stability"],
-            want["opt_in"],
-            want.get("deprecated_since"),
-        ), fam.name

@@ -4,15 +4,8 @@
 Expected lines use ``@`` for the identity labels (namespace, pod, uid) of the pod under test.
 """
 
-import json
-from pathlib import Path
-
-import pytest
-
 from ksm_shard.generator import GenerationOptions, ResourceRenderer
 from ksm_shard.resources.pods import RESOURCE
-
-SPEC = Path(__file__).parents[1].parent / "shared/spec/metrics.json"
 
 
 def lines(obj: dict, renderer: ResourceRenderer | None = None) -> list[str]:
@@ -1022,24 +1015,3 @@ def test_headers() -> None:
     )
     assert headers["kube_pod_info"].startswith("# HELP kube_pod_info [STABLE] ")
     assert headers["kube_pod_ips"].startswith("# HELP kube_pod_ips ") and "[STABLE]" not in headers["kube_pod_ips"]
-
-
-@pytest.mark.skipif(not SPEC.exists(), reason="metrics.json catalog not available")
-def test_families_match_catalog() -> None:
-    spec = next(r for r in json.loads(SPEC.read_text())["resources"] if r["name"] == "pods")
-    assert tuple(spec["identity_labels"]) == RESOURCE.identity_labels
-    catalog = spec["families"]
-    assert [f["name"] for f in catalog] == [f.name for f in RESOURCE.families]
-    r = ResourceRenderer(RESOURCE)
-    assert [h.decode().split()[2] for h in r.headers] == [f["name"] for f in catalog if not f["opt_in"]]
-    for want, fam in zip(catalog, RESOURCE.families, strict=True):
-        dynamic = [x for x in want["labels"] if x.endswith("_*")]
-        static = [x for x in want["labels"] if not x.endswith("_*")]
-        assert [*RESOURCE.identity_labels, *fam.labels] == static, fam.name
-        assert fam.pairs == bool(dynamic), fam.name
-        assert (fam.type, fam.stability, fam.opt_in, fam.deprecated_since) == (
-            want["type"],
-            want["stability"],
-            want["opt_in"],
-            want.get("deprecated_since"),
-        ), fam.name

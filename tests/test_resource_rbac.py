@@ -1,16 +1,11 @@
 """Golden tests: Roles, ClusterRoles, RoleBindings and ClusterRoleBindings -> the exact lines upstream would write."""
 # ruff: noqa: E501
 
-import json
-from pathlib import Path
-
 import pytest
 
 from ksm_shard.generator import GenerationOptions, ResourceRenderer
 from ksm_shard.resources import clusterrolebindings, clusterroles, rolebindings, roles
 from ksm_shard.resources.base import ResourceDef
-
-SPEC = Path(__file__).parents[1].parent / "shared/spec/metrics.json"
 
 RULES = [{"apiGroups": [""], "resources": ["pods", "pods/log"], "verbs": ["get", "list", "watch"]}]
 
@@ -176,28 +171,3 @@ def test_binding_empty_and_odd_roleref(roleref: object) -> None:
 
 
 # --- catalog ------------------------------------------------------------------------------------------------
-
-
-@pytest.mark.skipif(not SPEC.exists(), reason="metrics.json catalog not available")
-@pytest.mark.parametrize(
-    "resource", [roles.RESOURCE, clusterroles.RESOURCE, rolebindings.RESOURCE, clusterrolebindings.RESOURCE]
-)
-def test_matches_catalog(resource: ResourceDef) -> None:
-    spec = next(r for r in json.loads(SPEC.read_text())["resources"] if r["name"] == resource.name)
-    assert list(resource.identity_labels) == spec["identity_labels"]
-    assert resource.kind.namespaced == spec["namespaced"]
-    r = ResourceRenderer(resource)
-    assert [h.decode().split()[2] for h in r.headers] == [f["name"] for f in spec["families"] if not f["opt_in"]]
-    assert [f.name for f in resource.families] == [f["name"] for f in spec["families"]]
-    for fam, want in zip(resource.families, spec["families"], strict=True):
-        labels = [*resource.identity_labels, *fam.labels]
-        if fam.allowlist:
-            labels.append(want["labels"][-1])  # the dynamic label_* / annotation_* group
-        assert labels == want["labels"], fam.name
-        assert fam.pairs == bool(fam.allowlist), fam.name
-        assert (fam.type, fam.stability, fam.opt_in, fam.deprecated_since) == (
-            want["type"],
-            want["stability"],
-            want["opt_in"],
-            want.get("deprecated_since"),
-        ), fam.name

@@ -3,14 +3,9 @@
 
 import base64
 import json
-from pathlib import Path
-
-import pytest
 
 from ksm_shard.generator import GenerationOptions, ResourceRenderer
 from ksm_shard.resources.secrets import RESOURCE
-
-SPEC = Path(__file__).parents[1].parent / "shared/spec/metrics.json"
 
 SECRET_VALUE = "s3cr3t-value"
 SECRET = {
@@ -140,27 +135,6 @@ def test_secret_payload_never_rendered() -> None:
     r = ResourceRenderer(RESOURCE, everything)
     assert len(b"".join(r.render(Guarded(trap))).splitlines()) == 8
     assert r.errors == 0
-
-
-@pytest.mark.skipif(not SPEC.exists(), reason="metrics.json catalog not available")
-def test_matches_catalog() -> None:
-    spec = next(r for r in json.loads(SPEC.read_text())["resources"] if r["name"] == "secrets")
-    assert list(RESOURCE.identity_labels) == spec["identity_labels"]
-    r = ResourceRenderer(RESOURCE)
-    assert [h.decode().split()[2] for h in r.headers] == [f["name"] for f in spec["families"] if not f["opt_in"]]
-    assert [f.name for f in RESOURCE.families] == [f["name"] for f in spec["families"]]
-    for fam, want in zip(RESOURCE.families, spec["families"], strict=True):
-        labels = [*RESOURCE.identity_labels, *fam.labels]
-        if fam.allowlist:
-            labels.append(want["labels"][-1])  # the dynamic label_* / annotation_* group
-        assert labels == want["labels"], fam.name
-        assert fam.pairs == bool(fam.allowlist), fam.name
-        assert (fam.type, fam.stability, fam.opt_in, fam.deprecated_since) == (
-            want["type"],
-            want["stability"],
-            want["opt_in"],
-            want.get("deprecated_since"),
-        ), fam.name
 
 
 def test_last_applied_annotation_never_exported_even_with_wildcard_allowlist() -> None:

@@ -1,15 +1,8 @@
 """Golden test: ServiceAccounts as the apiserver serves them -> the exact lines upstream would write."""
 # ruff: noqa: E501
 
-import json
-from pathlib import Path
-
-import pytest
-
 from ksm_shard.generator import GenerationOptions, ResourceRenderer
 from ksm_shard.resources.serviceaccounts import RESOURCE
-
-SPEC = Path(__file__).parents[1].parent / "shared/spec/metrics.json"
 
 UID = "5c7a9e1b-2d3f-4a5b-8c6d-7e8f9a0b1c2d"
 SERVICEACCOUNT = {
@@ -100,24 +93,3 @@ def test_labels_and_annotations_allowlists() -> None:
         f'kube_serviceaccount_annotations{{{ID},annotation_eks_amazonaws_com_role_arn="arn:aws:iam::111122223333:role/builder"}} 1',
         f'kube_serviceaccount_labels{{{ID},label_app_kubernetes_io_part_of="ci",label_team="platform"}} 1',
     ]
-
-
-@pytest.mark.skipif(not SPEC.exists(), reason="metrics.json catalog not available")
-def test_matches_catalog() -> None:
-    spec = next(r for r in json.loads(SPEC.read_text())["resources"] if r["name"] == "serviceaccounts")
-    assert list(RESOURCE.identity_labels) == spec["identity_labels"]
-    r = ResourceRenderer(RESOURCE)
-    assert [h.decode().split()[2] for h in r.headers] == [f["name"] for f in spec["families"] if not f["opt_in"]]
-    assert [f.name for f in RESOURCE.families] == [f["name"] for f in spec["families"]]
-    for fam, want in zip(RESOURCE.families, spec["families"], strict=True):
-        labels = [*RESOURCE.identity_labels, *fam.labels]
-        if fam.allowlist:
-            labels.append(want["labels"][-1])  # the dynamic label_* / annotation_* group
-        assert labels == want["labels"], fam.name
-        assert fam.pairs == bool(fam.allowlist), fam.name
-        assert (fam.type, fam.stability, fam.opt_in, fam.deprecated_since) == (
-            want["type"],
-            want["stability"],
-            want["opt_in"],
-            want.get("deprecated_since"),
-        ), fam.name

@@ -1,14 +1,9 @@
 """Golden test: StatefulSets as the apiserver serves them -> the exact lines upstream would write."""
 
-import json
-from pathlib import Path
-
 import pytest
 
 from ksm_shard.generator import GenerationOptions, ResourceRenderer
 from ksm_shard.resources.statefulsets import RESOURCE
-
-SPEC = Path(__file__).parents[1].parent / "shared/spec/metrics.json"
 
 # A database StatefulSet mid rolling update, numbered from 1, being deleted.
 STATEFULSET = {
@@ -185,23 +180,3 @@ def test_headers_in_family_order() -> None:
         "kube_statefulset_deletion_timestamp",
     ]
     assert all(b"[STABLE] " in h for h in r.headers)  # every StatefulSet family is STABLE
-
-
-@pytest.mark.skipif(not SPEC.exists(), reason="metrics.json not available")
-def test_matches_catalog() -> None:
-    spec = next(r for r in json.loads(SPEC.read_text())["resources"] if r["name"] == "statefulsets")
-    assert list(RESOURCE.identity_labels) == spec["identity_labels"]
-    r = ResourceRenderer(RESOURCE)
-    assert [f.name for f in r.families] == [f["name"] for f in spec["families"] if not f["opt_in"]]
-    assert [f.name for f in RESOURCE.families] == [f["name"] for f in spec["families"]]
-    for fam, want in zip(RESOURCE.families, spec["families"], strict=True):
-        labels = [*RESOURCE.identity_labels, *fam.labels]
-        if fam.allowlist:
-            labels.append(want["labels"][-1])  # the dynamic label_* / annotation_* group
-        assert labels == want["labels"], fam.name
-        assert (fam.type, fam.stability, fam.opt_in, fam.deprecated_since) == (
-            want["type"],
-            want["stability"],
-            want["opt_in"],
-            want.get("deprecated_since"),
-        ), fam.name

@@ -2,15 +2,8 @@
 
 # ruff: noqa: E501
 
-import json
-from pathlib import Path
-
-import pytest
-
 from ksm_shard.generator import GenerationOptions, ResourceRenderer
 from ksm_shard.resources.volumeattachments import RESOURCE
-
-SPEC = Path(__file__).parents[1].parent / "shared/spec/metrics.json"
 
 ATTACHED = {
     "apiVersion": "storage.k8s.io/v1",
@@ -100,25 +93,3 @@ def test_headers_in_family_order() -> None:
         "kube_volumeattachment_status_attachment_metadata",
     ]
     assert r.headers[0].decode().startswith("# HELP kube_volumeattachment_labels Every label")
-
-
-@pytest.mark.skipif(not SPEC.exists(), reason="metrics.json not available")
-def test_matches_catalog() -> None:
-    spec = next(r for r in json.loads(SPEC.read_text())["resources"] if r["name"] == "volumeattachments")
-    assert list(RESOURCE.identity_labels) == spec["identity_labels"]
-    r = ResourceRenderer(RESOURCE)
-    assert [f.name for f in r.families] == [f["name"] for f in spec["families"] if not f["opt_in"]]
-    assert [f.name for f in RESOURCE.families] == [f["name"] for f in spec["families"]]
-    for fam, want in zip(RESOURCE.families, spec["families"], strict=True):
-        labels = [*RESOURCE.identity_labels, *fam.labels]
-        if fam.pairs:
-            labels.append(want["labels"][-1])  # the dynamic label_* / metadata_* group
-        assert labels == want["labels"], fam.name
-        assert fam.pairs == ("dynamic_label_prefix" in want or "label_variants" in want), fam.name
-        assert fam.allowlist is None, fam.name  # no allowlist governs any volumeattachment family
-        assert (fam.type, fam.stability, fam.opt_in, fam.deprecated_since) == (
-            want["type"],
-            want["stability"],
-            want["opt_in"],
-            want.get("deprecated_since"),
-        ), fam.name
