@@ -28,7 +28,10 @@ def format_value(v: float | int | bool) -> str:
         # In this range Go's shortest %g and Python's repr write the same digits, but for integral values
         # (Python "2.0", Go "2").
         return str(int(v)) if v.is_integer() else repr(v)
-    f = float(v)
+    try:
+        f = float(v)
+    except OverflowError:  # an integer beyond float64, as a hostile object may carry
+        return "+Inf" if v > 0 else "-Inf"
     if f != f:
         return "NaN"
     if f == math.inf:

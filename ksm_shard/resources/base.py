@@ -9,11 +9,12 @@ Generators must tolerate absent fields (real objects omit empty ones) and return
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_CEILING, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -83,13 +84,17 @@ def bool_label(v: Any) -> str:
 
 @lru_cache(maxsize=8192)
 def timestamp(s: str | None) -> int | None:
-    """RFC 3339 time -> whole Unix seconds (sub-second parts dropped, as upstream)."""
+    """RFC 3339 time -> whole Unix seconds (rounded down like Go's Time.Unix, also before 1970).
+
+    None when it does not parse or has no offset (a naive time would depend on this host's time zone).
+    """
     if not s:
         return None
     try:
-        return int(datetime.fromisoformat(s).timestamp())
+        dt = datetime.fromisoformat(s)
     except (TypeError, ValueError):
         return None
+    return math.floor(dt.timestamp()) if dt.tzinfo is not None else None
 
 
 def ts_sample(s: str | None) -> tuple:
@@ -101,31 +106,47 @@ _BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei"
 _DECIMAL = {"n": Decimal("1e-9"), "u": Decimal("1e-6"), "m": Decimal("1e-3"), "": Decimal(1), "k": Decimal(10**3),
             "M": Decimal(10**6), "G": Decimal(10**9), "T": Decimal(10**12), "P": Decimal(10**15),
             "E": Decimal(10**18)}  # fmt: skip
-_QUANTITY = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])|[eE]([+-]?\d+))?$")
+# Unambiguous (``\d+(?:\.\d*)?``, not ``\d+\.?\d*``): a long run of digits must not backtrack quadratically.
+_QUANTITY = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])|[eE]([+-]?\d+))?$", re.ASCII)
+# Beyond this magnitude upstream's int64 Value()/MilliValue() overflowed long ago: no sample rather than a float
+# overflow (or a million-digit integer) on our side.
+_QUANTITY_MAX_EXP = 300
+_NANO = Decimal("1e-9")
+
+
+def parse_quantity(s: Any) -> Decimal | None:
+    """A Kubernetes resource.Quantity (``"250m"``, ``"1Gi"``, ``"1.5k"``, ``"1e3"``) as an exact Decimal.
+
+    None for anything else (wrong type, bad syntax, NaN/infinite, magnitude beyond 1e300); never raises.
+    """
+    if s.__class__ is str:
+        return _parse_quantity_str(s)
+    if s.__class__ is int:
+        q = Decimal(s)
+    elif s.__class__ is float:
+        q = Decimal(str(s))
+    else:  # bool, None, containers, ...
+        return None
+    return q if q.is_finite() and q.adjusted() <= _QUANTITY_MAX_EXP else None
 
 
 @lru_cache(maxsize=4096)
-def parse_quantity(s: str | int | float) -> Decimal | None:
-    """A Kubernetes resource.Quantity (``"250m"``, ``"1Gi"``, ``"1.5k"``, ``"1e3"``) as an exact Decimal."""
-    if isinstance(s, bool):
-        return None
-    if isinstance(s, int | float):
-        return Decimal(str(s))
-    if not isinstance(s, str):
-        return None
+def _parse_quantity_str(s: str) -> Decimal | None:
     m = _QUANTITY.match(s.strip())
     if not m:
         return None
-    try:
-        num = Decimal(m.group(1))
-    except InvalidOperation:
-        return None
+    num = Decimal(m.group(1))  # the regex admits only ASCII decimal syntax
     suffix, exp = m.group(2), m.group(3)
     if exp is not None:
-        return num.scaleb(int(exp))
-    if suffix in _BINARY:
-        return num * _BINARY[suffix]
-    return num * _DECIMAL[suffix or ""]
+        digits = exp.lstrip("+-").lstrip("0")
+        scale = int(exp) if len(digits) < 10 else (-1 if exp[0] == "-" else 1) * 10**10
+        if num and num.adjusted() + scale < -_QUANTITY_MAX_EXP:  # upstream rounds non-zero values up to 1n
+            return _NANO.copy_sign(num)
+        if num and num.adjusted() + scale > _QUANTITY_MAX_EXP:
+            return None
+        return num.scaleb(scale) if num else num
+    q = num * (_BINARY[suffix] if suffix in _BINARY else _DECIMAL[suffix or ""])
+    return q if not q or q.adjusted() <= _QUANTITY_MAX_EXP else None
 
 
 def quantity_milli(s: Any) -> float | None:
@@ -194,10 +215,8 @@ def owner_samples(obj: dict) -> list[Sample] | tuple:
     refs = obj["metadata"].get("ownerReferences")
     if not refs:
         return ((("", "", ""), 1),)
-    out = []
-    for ref in refs:
-        if isinstance(ref, dict):
-            out.append(((ref.get("kind", ""), ref.get("name", ""), bool_label(ref.get("controller"))), 1))
+    out = [((ref.get("kind", ""), ref.get("name", ""), bool_label(ref.get("controller"))), 1)
+           for ref in iter_dicts(refs)]  # fmt: skip
     return out or ((("", "", ""), 1),)
 
 
@@ -218,35 +237,45 @@ def sanitize_label_name(key: str) -> str:
 
 
 def kube_labels_to_pairs(prefix: str, kv: dict, allowed: Callable[[str], bool] | None = None) -> tuple:
-    """Sorted keys -> ``(prefix+name, value)`` pairs, renaming collisions to ``_conflictN`` as upstream."""
+    """Sorted keys -> ``(prefix+name, value)`` pairs, renaming collisions to ``_conflictN`` as upstream.
+
+    Unlike upstream, the names are always unique: a conflict name already taken is skipped, and a key that
+    sanitizes to a conflict name generated for earlier keys is numbered as a conflict of its own.
+    """
     keys = sorted(k for k in kv if allowed is None or allowed(k))
     names: list[str] = []
     values: list[str] = []
-    seen: dict[str, int] = {}  # name -> index in names, or -1 once conflicted
-    conflicts: dict[str, int] = {}
+    first: dict[str, int] = {}  # name -> index in names, while only one key has it
+    counters: dict[str, int] = {}  # name -> next conflict number, once conflicted
+    taken: set[str] = set()  # every name in names
     for k in keys:
         name = prefix + sanitize_label_name(k)
         v = kv[k]
         v = v if isinstance(v, str) else ("" if v is None else str(v))
-        if name in seen or name in conflicts:
-            if name not in conflicts:
-                first = seen.pop(name)
-                conflicts[name] = 1
-                names[first] = _next_conflict(name, conflicts, seen, names)
-            names.append(_next_conflict(name, conflicts, seen, names))
+        if name in first or name in counters:
+            if name not in counters:  # the first conflict: go back and rename the key that had the name
+                counters[name] = 1
+                taken.discard(name)
+                names[first.pop(name)] = _next_conflict(name, counters, taken)
+            names.append(_next_conflict(name, counters, taken))
+        elif name in taken:  # equals a conflict name generated for earlier keys
+            counters[name] = 1
+            names.append(_next_conflict(name, counters, taken))
         else:
-            seen[name] = len(names)
+            first[name] = len(names)
+            taken.add(name)
             names.append(name)
         values.append(v)
     return tuple(zip(names, values, strict=True))
 
 
-def _next_conflict(name: str, counters: dict[str, int], seen: dict[str, int], names: list[str]) -> str:
+def _next_conflict(name: str, counters: dict[str, int], taken: set[str]) -> str:
     while True:
         n = counters[name]
         counters[name] = n + 1
         candidate = f"{name}_conflict{n}"
-        if candidate not in seen and candidate not in names:
+        if candidate not in taken:
+            taken.add(candidate)
             return candidate
 
 

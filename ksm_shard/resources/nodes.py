@@ -125,11 +125,8 @@ def _resource_samples(resources: object) -> list | tuple:
         units = resource_units(name)
         if not units:
             continue
-        try:
-            v = quantity_milli(q)
-        except (ArithmeticError, ValueError):  # NaN/Infinity numbers a lenient JSON decoder let through
-            continue
-        if v is None:  # not a quantity: upstream could not have decoded the object at all
+        v = quantity_milli(q)
+        if v is None:  # not a quantity (or NaN/Infinity): upstream could not have decoded the object at all
             continue
         for lv in units:
             out.append((lv, v))

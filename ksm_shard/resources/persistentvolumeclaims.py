@@ -54,10 +54,7 @@ def resource_requests_storage_bytes(obj: dict) -> tuple:
     requests = _sub(_sub(obj, "spec"), "resources").get("requests")
     if requests.__class__ is not dict or "storage" not in requests:
         return NONE
-    try:
-        v = quantity_int(requests["storage"])
-    except (ArithmeticError, ValueError):  # NaN/Infinity numbers a lenient JSON decoder let through
-        return NONE
+    v = quantity_int(requests["storage"])  # None for NaN/Infinity/non-quantities (never raises)
     return (((), v),) if v is not None else NONE
 
 

@@ -109,10 +109,7 @@ def capacity_bytes(obj: dict) -> tuple:
     cap = _sub(obj, "spec").get("capacity")
     v = None
     if cap.__class__ is dict and "storage" in cap:
-        try:
-            v = quantity_int(cap["storage"])
-        except (ArithmeticError, ValueError):  # NaN/Infinity numbers a lenient JSON decoder let through
-            v = None
+        v = quantity_int(cap["storage"])  # None for NaN/Infinity/non-quantities (never raises)
     return (((), v if v is not None else 0),)
 
 

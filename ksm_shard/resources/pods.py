@@ -266,9 +266,9 @@ def _is_extended_resource(name: str) -> bool:
     return (
         "/" not in rest
         and 0 < len(prefix) <= 253
-        and _DNS1123_SUBDOMAIN.match(prefix) is not None
+        and _DNS1123_SUBDOMAIN.fullmatch(prefix) is not None  # fullmatch: "$" alone would accept a trailing "\n"
         and 0 < len(rest) <= 63
-        and _QUALIFIED_NAME.match(rest) is not None
+        and _QUALIFIED_NAME.fullmatch(rest) is not None
     )
 
 
@@ -554,6 +554,11 @@ def _disruption_reason(obj: dict) -> list:
     return out
 
 
+def _text(v: object) -> str:
+    """A label value as a hashable string: absent/empty -> "", a value of a wrong type -> its str()."""
+    return v if v.__class__ is str else str(v) if v else ""
+
+
 def _tolerations(obj: dict) -> list | tuple:
     tolerations = _list(_spec(obj), "tolerations")
     if not tolerations:
@@ -564,7 +569,7 @@ def _tolerations(obj: dict) -> list | tuple:
         if t.__class__ is not dict:
             continue
         secs = t.get("tolerationSeconds")
-        labels = (t.get("key") or "", t.get("operator") or "", t.get("value") or "", t.get("effect") or "",
+        labels = (_text(t.get("key")), _text(t.get("operator")), _text(t.get("value")), _text(t.get("effect")),
                   str(secs) if secs.__class__ is int else "")  # fmt: skip
         if labels in seen:
             continue

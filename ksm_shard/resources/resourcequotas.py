@@ -30,7 +30,7 @@ _QUANTITY_TYPES = (str, int, float)
 @lru_cache(maxsize=4096)
 def _quantity_float(q: str | int | float) -> float | None:
     d = parse_quantity(q)
-    if d is None or not d.is_finite():
+    if d is None:  # not a quantity, or NaN, infinite or beyond 1e300
         return None
     value = int(d.to_integral_value(ROUND_CEILING))  # Quantity.Value()
     if value > _MAX_MILLI_VALUE:  # MilliValue would overflow int64: the whole-unit value instead
@@ -45,10 +45,7 @@ def quantity_float(q: object) -> float | None:
     None when the value is not a quantity (upstream could not have decoded such an object at all)."""
     if q.__class__ not in _QUANTITY_TYPES:
         return None
-    try:
-        return _quantity_float(q)  # type: ignore[arg-type]
-    except (ArithmeticError, ValueError):
-        return None
+    return _quantity_float(q)  # type: ignore[arg-type]
 
 
 def _resource_samples(resources: object, kind: str, out: list) -> None:
