@@ -215,9 +215,29 @@ def owner_samples(obj: dict) -> list[Sample] | tuple:
     refs = obj["metadata"].get("ownerReferences")
     if not refs:
         return ((("", "", ""), 1),)
-    out = [((ref.get("kind", ""), ref.get("name", ""), bool_label(ref.get("controller"))), 1)
+    # owner_is_controller is "true" only for a real boolean true (upstream reads a *bool).
+    out = [((ref.get("kind", ""), ref.get("name", ""), "true" if ref.get("controller") is True else "false"), 1)
            for ref in iter_dicts(refs)]  # fmt: skip
     return out or ((("", "", ""), 1),)
+
+
+def status_count(key: str) -> Generator:
+    """A non-pointer integer of ``status``: always one sample, 0 when unset (or oddly typed)."""
+
+    def gen(obj: dict) -> tuple:
+        status = obj.get("status")
+        v = status.get(key) if status.__class__ is dict else None
+        return (((), v if v.__class__ is int else 0),)
+
+    gen.__name__ = f"status_{key}"
+    return gen
+
+
+def spec_replicas(obj: dict) -> tuple:
+    """``spec.replicas`` (a pointer): one sample when set."""
+    spec = obj.get("spec")
+    v = spec.get("replicas") if spec.__class__ is dict else None
+    return (((), v),) if v.__class__ is int else NONE
 
 
 def info(obj: dict) -> tuple:

@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from ksm_shard.kube.kinds import KINDS
 from ksm_shard.resources.base import (
     STABLE,
@@ -17,29 +15,17 @@ from ksm_shard.resources.base import (
     labels_family,
     metadata_generation,
     namespace_name,
+    status_count,
 )
 
-
-def _status_count(key: str) -> Callable[[dict], tuple]:
-    """A non-pointer integer of status: always one sample, 0 when unset (or oddly typed)."""
-
-    def gen(obj: dict) -> tuple:
-        status = obj.get("status")
-        v = status.get(key) if status.__class__ is dict else None
-        return (((), v if v.__class__ is int else 0),)
-
-    gen.__name__ = f"status_{key}"
-    return gen
-
-
-status_current_number_scheduled = _status_count("currentNumberScheduled")
-status_desired_number_scheduled = _status_count("desiredNumberScheduled")
-status_number_available = _status_count("numberAvailable")
-status_number_misscheduled = _status_count("numberMisscheduled")
-status_number_ready = _status_count("numberReady")
-status_number_unavailable = _status_count("numberUnavailable")
-status_observed_generation = _status_count("observedGeneration")
-status_updated_number_scheduled = _status_count("updatedNumberScheduled")
+status_current_number_scheduled = status_count("currentNumberScheduled")
+status_desired_number_scheduled = status_count("desiredNumberScheduled")
+status_number_available = status_count("numberAvailable")
+status_number_misscheduled = status_count("numberMisscheduled")
+status_number_ready = status_count("numberReady")
+status_number_unavailable = status_count("numberUnavailable")
+status_observed_generation = status_count("observedGeneration")
+status_updated_number_scheduled = status_count("updatedNumberScheduled")
 
 
 RESOURCE = ResourceDef(

@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from ksm_shard.kube.kinds import KINDS
 from ksm_shard.resources.base import (
     NONE,
@@ -17,27 +15,15 @@ from ksm_shard.resources.base import (
     labels_family,
     metadata_generation,
     namespace_name,
+    owner_samples,
+    spec_replicas,
+    status_count,
 )
 
-_NO_OWNER = ((("", "", ""), 1),)
-
-
-def _status_count(key: str) -> Callable[[dict], tuple]:
-    """A non-pointer integer of status: always one sample, 0 when unset (or oddly typed)."""
-
-    def gen(obj: dict) -> tuple:
-        status = obj.get("status")
-        v = status.get(key) if status.__class__ is dict else None
-        return (((), v if v.__class__ is int else 0),)
-
-    gen.__name__ = f"status_{key}"
-    return gen
-
-
-status_replicas = _status_count("replicas")
-status_fully_labeled_replicas = _status_count("fullyLabeledReplicas")
-status_ready_replicas = _status_count("readyReplicas")
-status_observed_generation = _status_count("observedGeneration")
+status_replicas = status_count("replicas")
+status_fully_labeled_replicas = status_count("fullyLabeledReplicas")
+status_ready_replicas = status_count("readyReplicas")
+status_observed_generation = status_count("observedGeneration")
 
 
 def status_terminating_replicas(obj: dict) -> tuple:
@@ -45,24 +31,6 @@ def status_terminating_replicas(obj: dict) -> tuple:
     status = obj.get("status")
     v = status.get("terminatingReplicas") if status.__class__ is dict else None
     return (((), v),) if v.__class__ is int else NONE
-
-
-def spec_replicas(obj: dict) -> tuple:
-    spec = obj.get("spec")
-    v = spec.get("replicas") if spec.__class__ is dict else None
-    return (((), v),) if v.__class__ is int else NONE
-
-
-def owner(obj: dict) -> tuple:
-    """``owner_kind, owner_name, owner_is_controller`` per owner reference; one empty sample without owners."""
-    refs = obj["metadata"].get("ownerReferences")
-    out = []
-    if refs.__class__ is list:
-        for ref in refs:
-            if ref.__class__ is dict:
-                controller = "true" if ref.get("controller") is True else "false"
-                out.append(((ref.get("kind", ""), ref.get("name", ""), controller), 1))
-    return tuple(out) if out else _NO_OWNER
 
 
 RESOURCE = ResourceDef(
@@ -78,7 +46,7 @@ RESOURCE = ResourceDef(
         Family("kube_replicaset_status_observed_generation", "The generation the replicaset controller last acted on.", status_observed_generation, stability=STABLE),
         Family("kube_replicaset_spec_replicas", "Desired number of pods (spec.replicas).", spec_replicas, stability=STABLE),
         Family("kube_replicaset_metadata_generation", "The ReplicaSet's metadata.generation.", metadata_generation, stability=STABLE),
-        Family("kube_replicaset_owner", "The ReplicaSet's owner references (kind, name, whether it is the controller).", owner, ("owner_kind", "owner_name", "owner_is_controller"), stability=STABLE),
+        Family("kube_replicaset_owner", "The ReplicaSet's owner references (kind, name, whether it is the controller).", owner_samples, ("owner_kind", "owner_name", "owner_is_controller"), stability=STABLE),
         annotations_family("replicaset", "ReplicaSet annotations allowed by --metric-annotations-allowlist, as Prometheus labels."),
         labels_family("replicaset", "ReplicaSet labels allowed by --metric-labels-allowlist, as Prometheus labels."),
     ),

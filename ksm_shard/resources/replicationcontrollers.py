@@ -4,58 +4,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from ksm_shard.kube.kinds import KINDS
 from ksm_shard.resources.base import (
-    NONE,
     STABLE,
     Family,
     ResourceDef,
     created,
     metadata_generation,
     namespace_name,
+    owner_samples,
+    spec_replicas,
+    status_count,
 )
 
-_NO_OWNER = ((("", "", ""), 1),)
-
-
-def _status_count(key: str) -> Callable[[dict], tuple]:
-    """A non-pointer integer of status: always one sample, 0 when unset (or oddly typed)."""
-
-    def gen(obj: dict) -> tuple:
-        status = obj.get("status")
-        v = status.get(key) if status.__class__ is dict else None
-        return (((), v if v.__class__ is int else 0),)
-
-    gen.__name__ = f"status_{key}"
-    return gen
-
-
-status_replicas = _status_count("replicas")
-status_fully_labeled_replicas = _status_count("fullyLabeledReplicas")
-status_ready_replicas = _status_count("readyReplicas")
-status_available_replicas = _status_count("availableReplicas")
-status_observed_generation = _status_count("observedGeneration")
-
-
-def spec_replicas(obj: dict) -> tuple:
-    """A pointer integer: one sample when set."""
-    spec = obj.get("spec")
-    v = spec.get("replicas") if spec.__class__ is dict else None
-    return (((), v),) if v.__class__ is int else NONE
-
-
-def owner(obj: dict) -> tuple:
-    """``owner_kind, owner_name, owner_is_controller`` per owner reference; one empty sample without owners."""
-    refs = obj["metadata"].get("ownerReferences")
-    out = []
-    if refs.__class__ is list:
-        for ref in refs:
-            if ref.__class__ is dict:
-                controller = "true" if ref.get("controller") is True else "false"
-                out.append(((ref.get("kind", ""), ref.get("name", ""), controller), 1))
-    return tuple(out) if out else _NO_OWNER
+status_replicas = status_count("replicas")
+status_fully_labeled_replicas = status_count("fullyLabeledReplicas")
+status_ready_replicas = status_count("readyReplicas")
+status_available_replicas = status_count("availableReplicas")
+status_observed_generation = status_count("observedGeneration")
 
 
 RESOURCE = ResourceDef(
@@ -71,6 +37,6 @@ RESOURCE = ResourceDef(
         Family("kube_replicationcontroller_status_observed_generation", "The generation the replication manager last acted on.", status_observed_generation, stability=STABLE),
         Family("kube_replicationcontroller_spec_replicas", "Desired number of pods (spec.replicas).", spec_replicas, stability=STABLE),
         Family("kube_replicationcontroller_metadata_generation", "The ReplicationController's metadata.generation.", metadata_generation, stability=STABLE),
-        Family("kube_replicationcontroller_owner", "The ReplicationController's owner references (kind, name, whether it is the controller).", owner, ("owner_kind", "owner_name", "owner_is_controller")),
+        Family("kube_replicationcontroller_owner", "The ReplicationController's owner references (kind, name, whether it is the controller).", owner_samples, ("owner_kind", "owner_name", "owner_is_controller")),
     ),
 )  # fmt: skip

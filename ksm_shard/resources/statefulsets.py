@@ -18,27 +18,15 @@ from ksm_shard.resources.base import (
     labels_family,
     metadata_generation,
     namespace_name,
+    status_count,
 )
 
-
-def _status_count(key: str) -> Callable[[dict], tuple]:
-    """A non-pointer integer of status: always one sample, 0 when unset (or oddly typed)."""
-
-    def gen(obj: dict) -> tuple:
-        status = obj.get("status")
-        v = status.get(key) if status.__class__ is dict else None
-        return (((), v if v.__class__ is int else 0),)
-
-    gen.__name__ = f"status_{key}"
-    return gen
-
-
-status_replicas = _status_count("replicas")
-status_replicas_available = _status_count("availableReplicas")
-status_replicas_current = _status_count("currentReplicas")
-status_replicas_ready = _status_count("readyReplicas")
-status_replicas_updated = _status_count("updatedReplicas")
-status_observed_generation = _status_count("observedGeneration")
+status_replicas = status_count("replicas")
+status_replicas_available = status_count("availableReplicas")
+status_replicas_current = status_count("currentReplicas")
+status_replicas_ready = status_count("readyReplicas")
+status_replicas_updated = status_count("updatedReplicas")
+status_observed_generation = status_count("observedGeneration")
 
 
 def _spec(obj: dict) -> dict:
