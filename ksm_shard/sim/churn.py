@@ -7,7 +7,8 @@ several writes (a scale-up: Deployment, ReplicaSet, new pods, Deployment status)
 applied one by one, in the order a controller would make them.
 
 Another actor may change or delete objects concurrently; a write that hits ``NotFound``/``Conflict`` is skipped.
-Choices are drawn from ``random.Random(seed)``; timestamps use the wall clock.
+Choices are drawn from ``random.Random(f"churn-{seed}")`` (apart from the generator's stream, so new objects
+never reuse generated UIDs); timestamps use the wall clock.
 """
 
 from __future__ import annotations
@@ -256,7 +257,9 @@ class Churner:
     def __init__(self, storage: Any, rate: float, *, seed: int = 0, resources: Iterable[str] | None = None) -> None:
         self.storage = storage
         self.rate = float(rate)
-        self.rng = Random(seed)
+        # Not Random(seed): generate_cluster(seed) draws its UIDs from that stream, and new objects must not
+        # reuse the UIDs of existing ones when both use the same seed.
+        self.rng = Random(f"churn-{seed}")
         self.resources = frozenset(resources) if resources is not None else None
         self.changes = 0
         self._lock = threading.RLock()
