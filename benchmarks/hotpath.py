@@ -1,6 +1,6 @@
 """CPU cost of the hot paths, in-process: watch events (owned / not owned) and scrape assembly.
 
-    python -m benchmarks.hotpath [--pods 20000] [--shards 8]
+    python -m benchmarks.hotpath [--pods 20000] [--shards 8] [--json]
 
 Events are real pod watch lines from the synthetic cluster, encoded as the simulated apiserver sends them.
 Times are CPU seconds (process_time) divided by the number of events or series.
@@ -9,6 +9,7 @@ Times are CPU seconds (process_time) divided by the number of events or series.
 from __future__ import annotations
 
 import argparse
+import json
 import time
 
 from ksm_shard.generator import ResourceRenderer
@@ -33,31 +34,29 @@ def reflector(shard: ShardFilter, out: ResourceOutput, renderer: ResourceRendere
     return Reflector(None, KINDS["pods"], renderer, out.new_slot(), shard)  # type: ignore[arg-type]
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--pods", type=int, default=20000)
-    p.add_argument("--shards", type=int, default=8)
-    args = p.parse_args()
-
-    lines = pod_event_lines(args.pods)
+def measure(pods: int = 20000, shards: int = 8) -> dict:
+    """The hot-path costs as a dict (CPU microseconds per event, scrape assembly milliseconds)."""
+    lines = pod_event_lines(pods)
     size = sum(map(len, lines)) / len(lines)
     renderer = ResourceRenderer(RESOURCES["pods"])
-    shard = ShardFilter(0, args.shards)
+    shard = ShardFilter(0, shards)
     out = ResourceOutput("pods", renderer.headers, [f.name for f in renderer.families])
     r = reflector(shard, out, renderer)
     store = r.slot.current
-    owned = [ln for ln in lines if r.shard.owns(ln[ln.find(b'"uid":"') + 7 : ln.find(b'"uid":"') + 43])]
-    not_owned = [ln for ln in lines if ln not in set(owned)]
+    owned, not_owned = [], []
+    for ln in lines:
+        i = ln.find(b'"uid":"') + 7
+        (owned if r.shard.owns(ln[i : i + 36]) else not_owned).append(ln)
 
     t = time.process_time()
     for ln in not_owned:
         r._handle_line(store, ln)
-    t_not = (time.process_time() - t) / len(not_owned)
+    t_not = (time.process_time() - t) / max(1, len(not_owned))
 
     t = time.process_time()
     for ln in owned:
         r._handle_line(store, ln)
-    t_owned = (time.process_time() - t) / len(owned)
+    t_owned = (time.process_time() - t) / max(1, len(owned))
 
     whole = ResourceOutput("pods", renderer.headers, [f.name for f in renderer.families])
     rw = reflector(ShardFilter(0, 1), whole, renderer)
@@ -77,13 +76,39 @@ def main() -> None:
     t = time.perf_counter()
     exposition([whole])
     t_dirty = time.perf_counter() - t
+    return {
+        "pods": len(lines),
+        "shards": shards,
+        "event_bytes_avg": size,
+        "owned_events": len(owned),
+        "not_owned_events": len(not_owned),
+        "not_owned_us": t_not * 1e6,
+        "owned_us": t_owned * 1e6,
+        "unsharded_us": t_unsharded * 1e6,
+        "scrape_series": series,
+        "scrape_bytes": nbytes,
+        "scrape_cached_ms": t_scrape * 1e3,
+        "scrape_dirty_ms": t_dirty * 1e3,
+    }
 
-    print(f"pod watch events: {len(lines)} ({size / 1024:.1f} KiB average), shard 0 of {args.shards}")
-    print(f"  not owned (client-side filter): {t_not * 1e6:6.1f} us CPU per event")
-    print(f"  owned (decode + render + store): {t_owned * 1e6:6.1f} us CPU per event")
-    print(f"  unsharded, every event:          {t_unsharded * 1e6:6.1f} us CPU per event")
-    print(f"scrape assembly, {series} series / {nbytes / 1e6:.1f} MB: {t_scrape * 1e3:.1f} ms with all buckets cached, "
-          f"{t_dirty * 1e3:.1f} ms after ~1000 changes")  # fmt: skip
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--pods", type=int, default=20000)
+    p.add_argument("--shards", type=int, default=8)
+    p.add_argument("--json", action="store_true", help="print the numbers as one JSON object")
+    args = p.parse_args(argv)
+    m = measure(args.pods, args.shards)
+    if args.json:
+        print(json.dumps(m))
+        return
+    print(f"pod watch events: {m['pods']} ({m['event_bytes_avg'] / 1024:.1f} KiB average), shard 0 of {args.shards}")
+    print(f"  not owned (client-side filter): {m['not_owned_us']:6.1f} us CPU per event")
+    print(f"  owned (decode + render + store): {m['owned_us']:6.1f} us CPU per event")
+    print(f"  unsharded, every event:          {m['unsharded_us']:6.1f} us CPU per event")
+    print(f"scrape assembly, {m['scrape_series']} series / {m['scrape_bytes'] / 1e6:.1f} MB: "
+          f"{m['scrape_cached_ms']:.1f} ms with all buckets cached, "
+          f"{m['scrape_dirty_ms']:.1f} ms after ~1000 changes")  # fmt: skip
 
 
 if __name__ == "__main__":

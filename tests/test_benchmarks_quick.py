@@ -1,0 +1,115 @@
+"""``python -m benchmarks --quick`` runs and writes a well-formed report (not whether the targets pass)."""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+TARGET_IDS = {
+    "owned_pod_event_cpu",
+    "not_owned_event_cpu",
+    "sync_cpu_ratio_client",
+    "sync_cpu_ratio_server",
+    "rss_vs_rendered",
+    "scrape_1m_plain_p99",
+    "scrape_1m_gzip_p99",
+    "union_exact",
+}
+
+pytest.importorskip("matplotlib", reason="the benchmark plots need: pip install -r benchmarks/requirements.txt")
+
+
+def _assert_png(path: Path) -> None:
+    data = path.read_bytes()
+    assert data[:8] == PNG_SIGNATURE, f"{path.name} is not a PNG"
+    length, kind = struct.unpack(">I4s", data[8:16])
+    assert kind == b"IHDR" and length == 13
+    width, height = struct.unpack(">II", data[16:24])
+    assert width > 100 and height > 100
+    assert zlib.crc32(data[12:29]) == struct.unpack(">I", data[29:33])[0], "corrupt IHDR chunk"
+    assert data.endswith(b"IEND\xaeB`\x82"), f"{path.name} is truncated"
+
+
+@pytest.fixture(scope="module")
+def quick_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
+    out = tmp_path_factory.mktemp("bench")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--out", str(out)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
+    return out, proc
+
+
+@pytest.mark.timeout(240)
+def test_quick_writes_a_well_formed_report(quick_report: tuple[Path, subprocess.CompletedProcess]) -> None:
+    out, proc = quick_report
+    jsons = list(out.glob("*-quick.json"))
+    assert len(jsons) == 1, sorted(p.name for p in out.iterdir())
+    results = json.loads(jsons[0].read_text())
+
+    assert results["schema"] == "ksm-shard-bench/1"
+    assert results["scenario"]["name"] == "quick"
+    assert results["duration_s"] < 180
+    assert {"cpus", "memory_bytes", "python", "commit"} <= results["machine"].keys()
+    assert {"owned_us", "not_owned_us", "scrape_series"} <= results["micro"].keys()
+
+    configs = {(r["mode"], r["shards"]) for r in results["runs"]}
+    assert configs == {("unsharded", 1), ("server", 3), ("client", 3)}
+    for run in results["runs"]:
+        assert len(run["per_shard"]) == run["shards"]
+        assert run["union"]["ok"] in (True, False) and run["union"]["verdict"]
+        for rec in run["per_shard"]:
+            assert rec["ready_s"] > 0 and rec["cpu_ready_s"] > 0
+            assert rec["rss_sync_bytes"] > 0 and rec["rss_churn_bytes"] > 0
+            assert rec["series"] > 0 and rec["bytes_plain"] > rec["bytes_gzip"] > 0
+            for cond in ("idle", "churn"):
+                for enc in ("plain", "gzip"):
+                    s = rec["scrape"][cond][enc]
+                    assert 0 < s["p50_ms"] <= s["p99_ms"]
+            assert rec["event_windows"] and "us_per_event" in rec["event_windows"][0]
+            assert rec["ramp"] and "max_sustained_rate" in rec
+        # server-side shards receive only their own objects; client-side ones every object
+        received = [w["owned"] + w["not_owned"] for r in run["per_shard"] for w in r["event_windows"]]
+        assert all(n > 0 for n in received)
+
+    assert len(results["summary"]) == len(results["runs"])
+    targets = {t["id"]: t for t in results["targets"]}
+    assert set(targets) == TARGET_IDS
+    for t in targets.values():
+        assert t["verdict"] in ("PASS", "FAIL"), t
+        assert t["basis"]
+
+    md = out / jsons[0].name.replace(".json", ".md")
+    text = md.read_text()
+    assert "| Target | Measured | Threshold | Verdict | Basis |" in text
+    lines = text.splitlines()
+    head = next(i for i, ln in enumerate(lines) if ln.startswith("| Mode | Shards | Ready s"))
+    table = lines[head : lines.index("", head)]
+    width = table[0].count("|")
+    assert len(table) == 2 + len(results["runs"])  # header, separator, one row per configuration
+    assert all(row.count("|") == width for row in table)
+    assert {row.split("|")[1].strip() for row in table[2:]} == {"unsharded", "server", "client"}
+    assert text.count("**PASS**") + text.count("**FAIL**") == len(TARGET_IDS)
+
+    assert len(results["plots"]) == 2
+    for name in results["plots"].values():
+        assert f"]({name})" in text
+        _assert_png(out / name)
+
+    for t in targets.values():  # the command prints one verdict line per target
+        assert f"{t['verdict']}  {t['description']}" in proc.stdout
