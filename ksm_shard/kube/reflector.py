@@ -395,6 +395,8 @@ class Reflector:
         self._response = resp
         complete = False
         try:
+            if self._stop.is_set():  # stopped while this request was in flight: stop() could not shut it down
+                return
             complete = self._consume(resp)
         finally:
             self._response = None
