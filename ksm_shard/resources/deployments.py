@@ -19,6 +19,8 @@ from ksm_shard.resources.base import (
     labels_family,
     metadata_generation,
     namespace_name,
+    spec_replicas,
+    status_count,
 )
 
 # Condition reasons upstream passes through (kubernetes/pkg/controller/deployment/util); others become "unknown".
@@ -33,11 +35,6 @@ _INT64_MAX = 2**63 - 1
 def _int(v: Any) -> int | None:
     """An integer field as the apiserver sends it; None for unset or oddly typed values."""
     return v if v.__class__ is int else None
-
-
-def _count(v: Any) -> tuple:
-    """A non-pointer integer: always one sample, 0 when unset."""
-    return (((), v if v.__class__ is int else 0),)
 
 
 def _status(obj: dict) -> dict:
@@ -61,33 +58,17 @@ def owner(obj: dict) -> tuple:
     return tuple(out) if out else ((("", ""), 1),)
 
 
-def status_replicas(obj: dict) -> tuple:
-    return _count(_status(obj).get("replicas"))
-
-
-def status_ready(obj: dict) -> tuple:
-    return _count(_status(obj).get("readyReplicas"))
-
-
-def status_available(obj: dict) -> tuple:
-    return _count(_status(obj).get("availableReplicas"))
-
-
-def status_unavailable(obj: dict) -> tuple:
-    return _count(_status(obj).get("unavailableReplicas"))
-
-
-def status_updated(obj: dict) -> tuple:
-    return _count(_status(obj).get("updatedReplicas"))
+status_replicas = status_count("replicas")
+status_ready = status_count("readyReplicas")
+status_available = status_count("availableReplicas")
+status_unavailable = status_count("unavailableReplicas")
+status_updated = status_count("updatedReplicas")
+status_observed_generation = status_count("observedGeneration")
 
 
 def status_terminating(obj: dict) -> tuple:
     v = _int(_status(obj).get("terminatingReplicas"))
     return NONE if v is None else (((), v),)
-
-
-def status_observed_generation(obj: dict) -> tuple:
-    return _count(_status(obj).get("observedGeneration"))
 
 
 def status_condition(obj: dict) -> list:
@@ -111,11 +92,6 @@ def status_condition(obj: dict) -> list:
         append(((reason, ctype, "false"), 1 if st == "False" else 0))
         append(((reason, ctype, "unknown"), 1 if st == "Unknown" else 0))
     return out
-
-
-def spec_replicas(obj: dict) -> tuple:
-    v = _int(_spec(obj).get("replicas"))
-    return NONE if v is None else (((), v),)
 
 
 def spec_paused(obj: dict) -> tuple:

@@ -18,6 +18,7 @@ from ksm_shard.resources.base import (
     labels_family,
     metadata_generation,
     namespace_name,
+    spec_replicas,
     status_count,
 )
 
@@ -36,12 +37,6 @@ def _spec(obj: dict) -> dict:
 
 def _str(v: object) -> str:
     return v if v.__class__ is str else ""  # type: ignore[return-value]
-
-
-def replicas(obj: dict) -> tuple:
-    """spec.replicas (a pointer): one sample when set."""
-    v = _spec(obj).get("replicas")
-    return (((), v),) if v.__class__ is int else NONE
 
 
 def ordinals_start(obj: dict) -> tuple:
@@ -88,7 +83,7 @@ RESOURCE = ResourceDef(
         Family("kube_statefulset_status_replicas_ready", "Ready pods of the StatefulSet (status.readyReplicas).", status_replicas_ready, stability=STABLE),
         Family("kube_statefulset_status_replicas_updated", "Pods of the StatefulSet at the update revision (status.updatedReplicas).", status_replicas_updated, stability=STABLE),
         Family("kube_statefulset_status_observed_generation", "The generation the statefulset controller last acted on.", status_observed_generation, stability=STABLE),
-        Family("kube_statefulset_replicas", "Desired number of pods (spec.replicas).", replicas, stability=STABLE),
+        Family("kube_statefulset_replicas", "Desired number of pods (spec.replicas).", spec_replicas, stability=STABLE),
         Family("kube_statefulset_ordinals_start", "First ordinal used to number the StatefulSet's pods (spec.ordinals.start).", ordinals_start, stability=STABLE),
         Family("kube_statefulset_metadata_generation", "The StatefulSet's metadata.generation.", metadata_generation, stability=STABLE),
         Family("kube_statefulset_persistentvolumeclaim_retention_policy", "What happens to the StatefulSet's template PVCs on deletion and on scale-down, constant 1.", pvc_retention_policy, ("when_deleted", "when_scaled"), stability=STABLE),
