@@ -200,6 +200,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="Path to a TLS / basic-auth configuration (Prometheus exporter-toolkit web config) for both ports.",
     )
     p.add_argument(
+        "--server-read-timeout",
+        type=parse_duration,
+        default=60.0,
+        help="Longest time to read a whole request on the metrics port, headers and body (default 1m0s).",
+    )
+    p.add_argument(
+        "--server-read-header-timeout",
+        type=parse_duration,
+        default=5.0,
+        help="Longest time to read a request's headers on the metrics port; the telemetry port uses 5s "
+        "(default 5s).",
+    )
+    p.add_argument(
         "--server-write-timeout",
         type=parse_duration,
         default=60.0,
@@ -272,6 +285,8 @@ def parse_options(argv: Sequence[str]) -> Options:
         track_unscheduled_pods=args.track_unscheduled_pods,
         server_side_sharding=args.server_side_sharding,
         tls_config=args.tls_config,
+        server_read_timeout=args.server_read_timeout,
+        server_read_header_timeout=args.server_read_header_timeout,
         server_write_timeout=args.server_write_timeout,
         server_idle_timeout=args.server_idle_timeout,
     )

@@ -22,6 +22,8 @@ class Options:
     telemetry_port: int = 8081
     enable_gzip_encoding: bool = False
     tls_config: str = ""  # --tls-config: exporter-toolkit web config (TLS, basic auth) for both ports
+    server_read_timeout: float = 60.0  # seconds to read a whole request; 0: no limit
+    server_read_header_timeout: float = 5.0  # seconds to read the request line and headers; 0: no limit
     server_write_timeout: float = 60.0  # seconds; 0: no limit
     server_idle_timeout: float = 300.0
     verbosity: int = 0

@@ -19,6 +19,7 @@ from prometheus_client import make_wsgi_app
 
 from ksm_shard import __version__
 from ksm_shard.exporter import Exporter
+from ksm_shard.http_worker import DeadlineThreadWorker
 from ksm_shard.kube.client import KubeClient
 from ksm_shard.options import Options
 from ksm_shard.telemetry import Telemetry
@@ -266,7 +267,7 @@ class GunicornServer(BaseApplication):
         cfg = {
             "bind": [bind_address(o.host, o.port), bind_address(o.telemetry_host, o.telemetry_port)],
             "workers": 1,
-            "worker_class": "gthread",
+            "worker_class": DeadlineThreadWorker,  # gthread with request read deadlines
             "threads": self.threads,
             "timeout": 120,  # heartbeat: a long relist holds the GIL in bursts, not for minutes
             "graceful_timeout": 20,  # below the default terminationGracePeriodSeconds (30 s)

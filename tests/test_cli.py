@@ -88,5 +88,8 @@ def test_server_timeouts_take_go_durations() -> None:
     o = parse_options(["--server-write-timeout=1m30s", "--server-idle-timeout=500ms"])
     assert (o.server_write_timeout, o.server_idle_timeout) == (90.0, 0.5)
     assert parse_options([]).server_write_timeout == 60.0
+    o = parse_options(["--server-read-timeout=2m", "--server-read-header-timeout=0"])
+    assert (o.server_read_timeout, o.server_read_header_timeout) == (120.0, 0.0)
+    assert (parse_options([]).server_read_timeout, parse_options([]).server_read_header_timeout) == (60.0, 5.0)
     with pytest.raises(UsageError, match="invalid duration"):
         parse_options(["--server-write-timeout=soon"])

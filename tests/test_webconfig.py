@@ -706,3 +706,46 @@ def test_bad_tls_config_exits_2_with_one_line(tmp_path: Path) -> None:
     assert p.returncode == 2
     assert p.stderr.startswith("ksm-shard: error: ") and p.stderr.strip().count("\n") == 0
     assert "cert_file" in p.stderr
+
+
+def test_a_stalled_tls_handshake_is_cut_off(pki: Path, tmp_path: Path) -> None:
+    from ksm_shard.launch import ExporterProcess
+    from ksm_shard.sim.apiserver import SimApiServer
+    from ksm_shard.sim.storage import Storage
+
+    tls = f"tls_server_config: {{cert_file: {pki / 'server.crt'}, key_file: {pki / 'server.key'}}}\n"
+    config = _write(tmp_path, tls)
+    storage = Storage()
+    storage.create("configmaps", {"metadata": {"name": "tls-stall", "namespace": "default"}})
+    sim = SimApiServer(storage)
+    sim.start()
+    args = ["--resources=configmaps", f"--tls-config={config}", "--server-read-header-timeout=1s"]
+    proc = ExporterProcess(sim.url, args, log_dir=tmp_path).start()
+    ctx = ssl.create_default_context(cafile=str(pki / "ca.crt"))
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                ready = http.client.HTTPSConnection("127.0.0.1", proc.port, context=ctx, timeout=5)
+                ready.request("GET", "/readyz")
+                if ready.getresponse().status == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.2)
+        stalled = socket.create_connection(("127.0.0.1", proc.port), timeout=15)
+        stalled.sendall(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03")  # the start of a ClientHello, then nothing
+        started = time.monotonic()
+        conn = http.client.HTTPSConnection("127.0.0.1", proc.port, context=ctx, timeout=10)
+        conn.request("GET", "/metrics")
+        r = conn.getresponse()
+        assert r.status == 200 and b'configmap="tls-stall"' in r.read()
+        try:
+            assert stalled.recv(4096) == b""  # the server gave up on the handshake and closed
+        except ConnectionResetError:
+            pass
+        took = time.monotonic() - started
+        assert 4.0 <= took <= 12.0, took  # TLS handshakes get at least the telemetry port's 5 s
+    finally:
+        proc.stop()
+        sim.stop()
