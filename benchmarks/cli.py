@@ -42,7 +42,8 @@ def parser() -> argparse.ArgumentParser:
         "write benchmarks/results/<date>-<scenario>.{json,md} plus PNG plots. See benchmarks/README.md.",
     )
     names = ", ".join(f"{n} ({s.pods:,} pods)" for n, s in SCENARIOS.items())
-    p.add_argument("--scenario", default="medium", help=f"one of: {names}; or 'full' ({', '.join(FULL)})")
+    p.add_argument("--scenario", default="medium", help=f"one of: {names}; or 'full' ({', '.join(FULL)}); or "
+                   "'soak' / 'relist' (python -m benchmarks.soak / .relist, with their own options)")  # fmt: skip
     p.add_argument("--quick", action="store_true", help="the quick scenario: 3k pods, shards 1 and 3, < 2 minutes")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"report directory (default {DEFAULT_OUT})")
     p.add_argument("--rev", help="benchmark ksm_shard/ as of this git revision (a snapshot: edits to the working "
@@ -122,8 +123,33 @@ def render(results: dict, out_dir: Path, *, plots: bool) -> tuple[Path, Path, di
     return jpath, mpath, written
 
 
+# Measurements with their own options, reached through ``--scenario NAME`` (every other argument goes to them).
+SEPARATE = {"soak": "benchmarks.soak", "relist": "benchmarks.relist"}
+
+
+def _separate(argv: list[str]) -> tuple[str, list[str]] | None:
+    """``(module, remaining argv)`` when ``argv`` asks for ``--scenario soak`` or ``--scenario relist``."""
+    for i, a in enumerate(argv):
+        if a == "--scenario" and i + 1 < len(argv) and argv[i + 1] in SEPARATE:
+            return SEPARATE[argv[i + 1]], argv[:i] + argv[i + 2 :]
+        if a.startswith("--scenario=") and a.split("=", 1)[1] in SEPARATE:
+            return SEPARATE[a.split("=", 1)[1]], argv[:i] + argv[i + 1 :]
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    separate = _separate(argv)
+    if separate:
+        import importlib
+
+        pre = argparse.ArgumentParser(add_help=False)
+        pre.add_argument("--rev")
+        pre.add_argument("--out", type=Path, default=DEFAULT_OUT)
+        known, _ = pre.parse_known_args(separate[1])
+        if known.rev and not os.environ.get(SOURCE_ENV):
+            return _reexec_on_snapshot(known, argv)  # runs ``--scenario soak|relist`` again on the snapshot
+        return importlib.import_module(separate[0]).main(_strip(separate[1], "--rev"))
     args = parser().parse_args(argv)
     if not args.no_plots:
         try:
