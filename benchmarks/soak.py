@@ -106,8 +106,15 @@ def machine() -> dict:
 
 def target(tid: str, desc: str, value: float | None, threshold: float, unit: str, basis: str) -> dict:
     ok = value is not None and not math.isnan(value) and value <= threshold
-    return {"id": tid, "description": desc, "value": value, "threshold": threshold, "unit": unit,
-            "verdict": "PASS" if ok else "FAIL", "basis": basis}  # fmt: skip
+    return {
+        "id": tid,
+        "description": desc,
+        "value": value,
+        "threshold": threshold,
+        "unit": unit,
+        "verdict": "PASS" if ok else "FAIL",
+        "basis": basis,
+    }
 
 
 def verdict_lines(targets: list[dict]) -> list[str]:
@@ -211,8 +218,10 @@ class Soak:
     def run(self) -> dict:
         cfg = self.cfg
         t_start = time.monotonic()
-        log(f"{cfg.pods} pods, {cfg.rate:g} changes/s ({','.join(cfg.resources or ['all'])}), {cfg.minutes:g} min; "
-            f"logs in {self.log_dir}")  # fmt: skip
+        log(
+            f"{cfg.pods} pods, {cfg.rate:g} changes/s ({','.join(cfg.resources or ['all'])}), {cfg.minutes:g} min; "
+            f"logs in {self.log_dir}"
+        )
         self.sim.start()
         counts0 = self.sim.call("counts")["counts"]
         log(f"simulated apiserver {self.sim.url} built in {self.sim.build_s:.1f}s ({counts0['pods']} pods)")
@@ -240,9 +249,11 @@ class Soak:
                     i += 1
                     next_scrape += cfg.scrape_interval_s
                     s = scrapes[-1]
-                    log(f"t={s['t_s'] - soak_start:6.0f}s scrape {s['encoding']:5} {s['latency_ms']:7.0f} ms, "
+                    log(
+                        f"t={s['t_s'] - soak_start:6.0f}s scrape {s['encoding']:5} {s['latency_ms']:7.0f} ms, "
                         f"{s['series']} series, RSS {s['rss_after_bytes'] / MB:.0f} MB, "
-                        f"churn {s['sim_changes'] - stats0['changes']} changes")  # fmt: skip
+                        f"churn {s['sim_changes'] - stats0['changes']} changes"
+                    )
                 time.sleep(max(0.0, min(next_scrape, deadline) - time.monotonic()))
             soak_end = time.monotonic() - shard.started
             stats1 = self.sim.call("stats")
@@ -275,7 +286,7 @@ class Soak:
                 "resources": list(cfg.resources) if cfg.resources else None,
                 "duration_s": cfg.duration_s,
                 "warmup_s": cfg.warmup_s,
-            },  # fmt: skip
+            },
             "machine": machine(),
             "source": os.environ.get("KSM_BENCH_SOURCE", "working tree"),
             "cluster": {"objects_start": counts0, "objects_end": counts1, "sim_build_s": self.sim.build_s},
@@ -345,8 +356,12 @@ class Soak:
         ok, verdict = union_check([body_again], reference)
         if not ok and body != body_again:  # a late event between the two reads: judge on the later body
             verdict += " (the soaked exporter's output changed during the check)"
-        return {"ok": ok, "verdict": verdict, "series": count_series(body_again), "reference_series":
-                count_series(reference)}  # fmt: skip
+        return {
+            "ok": ok,
+            "verdict": verdict,
+            "series": count_series(body_again),
+            "reference_series": count_series(reference),
+        }
 
 
 def targets(results: dict) -> list[dict]:
@@ -354,11 +369,19 @@ def targets(results: dict) -> list[dict]:
     run_min = results["config"]["duration_s"] / 60
     warm = f["warmup_s"]
     base = f.get("baseline_bytes")
-    basis_g = (f"max RSS of the last third of the post-warm-up samples ({f.get('last_max_bytes', 0) / MB:.0f} MB) / "
-               f"median of the first third ({base / MB:.0f} MB) - 1; warm-up {warm:.0f} s (min(20% of the run, "
-               f"5 min)), {f['post_warmup_samples']} samples after it" if base else "too few samples")  # fmt: skip
-    basis_s = (f"least-squares slope {f['slope_bytes_per_s'] / 1e3 * 60:+.1f} kB/min over the post-warm-up "
-               f"samples, x {run_min:g} min run, / the first-third median" if base else "too few samples")  # fmt: skip
+    basis_g = (
+        f"max RSS of the last third of the post-warm-up samples ({f.get('last_max_bytes', 0) / MB:.0f} MB) / "
+        f"median of the first third ({base / MB:.0f} MB) - 1; warm-up {warm:.0f} s (min(20% of the run, "
+        f"5 min)), {f['post_warmup_samples']} samples after it"
+        if base
+        else "too few samples"
+    )
+    basis_s = (
+        f"least-squares slope {f['slope_bytes_per_s'] / 1e3 * 60:+.1f} kB/min over the post-warm-up "
+        f"samples, x {run_min:g} min run, / the first-third median"
+        if base
+        else "too few samples"
+    )
     restarts = results["exporter"]["worker_restarts"]
     truth = results["truth"]
     return [
@@ -369,7 +392,7 @@ def targets(results: dict) -> list[dict]:
             FLAT_TOLERANCE,
             "ratio",
             basis_g,
-        ),  # fmt: skip
+        ),
         target(
             "rss_drift",
             "RSS trend extrapolated over the run <= 5% (regression slope)",
@@ -377,7 +400,7 @@ def targets(results: dict) -> list[dict]:
             FLAT_TOLERANCE,
             "ratio",
             basis_s,
-        ),  # fmt: skip
+        ),
         target(
             "worker_restarts",
             "gunicorn worker never restarted",
@@ -385,7 +408,7 @@ def targets(results: dict) -> list[dict]:
             0,
             "restarts",
             "the sampled worker pid stayed the same for the whole run",
-        ),  # fmt: skip
+        ),
         target(
             "output_exact",
             "output after the soak == a fresh exporter's",
@@ -393,7 +416,7 @@ def targets(results: dict) -> list[dict]:
             0,
             "mismatch",
             truth["verdict"],
-        ),  # fmt: skip
+        ),
     ]
 
 
@@ -413,12 +436,18 @@ def plot(results: dict, path: Path) -> None:
         base = f["baseline_bytes"] / MB
         end = (results["soak"]["end_s"] - s0) / 60
         ax.hlines([base], f["warmup_s"] / 60, end, colors="tab:green", ls="--", lw=1, label="first-third median")
-        ax.hlines([base * (1 + FLAT_TOLERANCE)], f["warmup_s"] / 60, end, colors="tab:red", ls=":", lw=1,
-                  label="+5% (target)")  # fmt: skip
+        ax.hlines(
+            [base * (1 + FLAT_TOLERANCE)], f["warmup_s"] / 60, end, colors="tab:red", ls=":", lw=1, label="+5% (target)"
+        )
         slope = f["slope_bytes_per_s"]
         xs = [f["warmup_s"], results["soak"]["end_s"] - s0]
-        ax.plot([x / 60 for x in xs], [(f["intercept_bytes"] + slope * x) / MB for x in xs], color="tab:orange",
-                lw=1, label="linear fit")  # fmt: skip
+        ax.plot(
+            [x / 60 for x in xs],
+            [(f["intercept_bytes"] + slope * x) / MB for x in xs],
+            color="tab:orange",
+            lw=1,
+            label="linear fit",
+        )
     for sc in results["scrapes"]:
         ax.axvline((sc["t_s"] - s0) / 60, color="lightgray", lw=0.5, zorder=0)
     ax.set_ylabel("RSS MB")
@@ -433,8 +462,11 @@ def plot(results: dict, path: Path) -> None:
     ax2.grid(alpha=0.3)
     ax2.legend(fontsize=7)
     c = results["config"]
-    fig.suptitle(f"ksm-shard churn soak: {c['pods']:,} pods, {c['rate']:g} changes/s, {c['minutes']:g} min "
-                 f"({results['verdict']})", fontsize=10)  # fmt: skip
+    fig.suptitle(
+        f"ksm-shard churn soak: {c['pods']:,} pods, {c['rate']:g} changes/s, {c['minutes']:g} min "
+        f"({results['verdict']})",
+        fontsize=10,
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -444,7 +476,7 @@ def markdown(results: dict, plot_name: str | None) -> str:
     c, f, s, m = results["config"], results["flatness"], results["soak"], results["machine"]
     objs = results["cluster"]["objects_start"]
     objs1 = results["cluster"]["objects_end"]
-    dirty = ", ksm_shard dirty" if m["ksm_shard_dirty"] else ""
+    dirty = ", ksm_shard dirty" if m["ksm_shard_dirty"] and results["source"] == "working tree" else ""
     drain = "-" if s["drain_s"] is None else f"{s['drain_s']:.1f}"
     first_series = results["scrapes"][0]["series"] if results["scrapes"] else 0
     mb = lambda v: "-" if v is None else f"{v / MB:,.0f}"  # noqa: E731
@@ -465,8 +497,9 @@ def markdown(results: dict, plot_name: str | None) -> str:
     ]
     for t in results["targets"]:
         v = "-" if t["value"] is None else f"{t['value']:.4f}"
-        lines.append(f"| {t['description']} | {v} {t['unit']} | {t['threshold']:g} | **{t['verdict']}** | "
-                     f"{t['basis']} |")  # fmt: skip
+        lines.append(
+            f"| {t['description']} | {v} {t['unit']} | {t['threshold']:g} | **{t['verdict']}** | {t['basis']} |"
+        )
     lat = {e: [sc["latency_ms"] for sc in results["scrapes"] if sc["encoding"] == e] for e in ("plain", "gzip")}
     lines += [
         "",
@@ -535,20 +568,40 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"report directory (default {DEFAULT_OUT})")
     p.add_argument("--no-plots", action="store_true", help="skip the PNG (no matplotlib needed)")
     p.add_argument("--strict", action="store_true", help="exit 1 when the verdict is FAIL")
+    p.add_argument("--from-json", type=Path, help="re-render the report (Markdown, plot) of an existing results JSON")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     res = None if args.resources == "all" else tuple(r for r in args.resources.split(",") if r)
-    cfg = SoakConfig(minutes=args.minutes, pods=args.pods, nodes=args.nodes, rate=args.rate, resources=res,
-                     scrape_interval_s=args.scrape_interval_s, sample_interval_s=args.sample_interval_s,
-                     seed=args.seed, name=args.name)  # fmt: skip
+    cfg = SoakConfig(
+        minutes=args.minutes,
+        pods=args.pods,
+        nodes=args.nodes,
+        rate=args.rate,
+        resources=res,
+        scrape_interval_s=args.scrape_interval_s,
+        sample_interval_s=args.sample_interval_s,
+        seed=args.seed,
+        name=args.name,
+    )
     if not args.no_plots:
         from benchmarks.plots import require_matplotlib
 
         require_matplotlib()
-    results = Soak(cfg).run()
+    if args.from_json:
+        results = json.loads(args.from_json.read_text())
+        results["flatness"] = analyze(
+            [(t, r) for t, r in results["rss_samples"]],
+            results["soak"]["start_s"],
+            results["soak"]["end_s"] - results["soak"]["start_s"],
+            results["config"]["warmup_s"],
+        )
+        results["targets"] = targets(results)
+        results["verdict"] = "PASS" if all(t["verdict"] == "PASS" for t in results["targets"]) else "FAIL"
+    else:
+        results = Soak(cfg).run()
     jpath, mpath, png = write_report(results, args.out, plots=not args.no_plots)
     for line in verdict_lines(results["targets"]):
         print(line)
