@@ -11,15 +11,22 @@ import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ksm_shard.render import escape_label_value, family_header, format_value
-from ksm_shard.resources.base import LABELS, Family, ResourceDef, allowlist_gen
+from ksm_shard.resources.base import LABELS, Family, FusedMember, ResourceDef, allowlist_gen
 
 log = logging.getLogger(__name__)
 
 EMPTY = b""
+# How a family's own labels are formatted (see ResourceRenderer.render).
+_IDENT_ONLY, _ONE_LABEL, _LABELS, _PAIRS = range(4)
 # Values most samples carry; True/1 and False/0 share entries (1 == True), as do 1.0/1 and 0.0/0.
 _FORMATTED: dict = {0: "0", 1: "1", -1: "-1"}
+# Other values recur too (timestamps, quantities, counts: each object is rendered again at every change), and
+# Go-style formatting of a large number costs ~10x a lookup. typed: 2 and 2.0 get entries of their own. Zeros
+# never get here (_FORMATTED has them), so -0.0 and 0.0 sharing an entry does not matter.
+_format_value = lru_cache(maxsize=16384, typed=True)(format_value)
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,7 @@ class ResourceRenderer:
         self.name = resource.name
         families: list[Family] = []
         gens = []
+        fused: list = []  # the Fused generators of the enabled families, each called once per object
         for fam in resource.families:
             if not options.family_filter(fam.name, fam.opt_in):
                 continue
@@ -81,9 +89,24 @@ class ResourceRenderer:
                 keys = options.allowlist_for(fam.allowlist, resource.name)
                 gen = allowlist_gen(fieldname, prefix, keys, fam.never_export)
             families.append(fam)
-            # Per family: the prefix up to the first own label and a %-template for the own label values.
+            # A member of a Fused generator takes its samples from the fused result (index into ``fused``).
+            member = -1, -1
+            if isinstance(gen, FusedMember):
+                if gen.fused not in fused:
+                    fused.append(gen.fused)
+                member = fused.index(gen.fused), gen.index
+            # Per family: how its own labels are written, the constant text before the first own label value
+            # (after the identity labels), a %-template for the own label values and the number of quotes it has.
             tmpl = "" if fam.pairs else ",".join(f'{label}="%s"' for label in fam.labels)
-            gens.append((fam, gen, tmpl, 2 * len(fam.labels)))
+            if fam.pairs:
+                shape, lead = _PAIRS, ""
+            elif not fam.labels:
+                shape, lead = _IDENT_ONLY, ""
+            elif len(fam.labels) == 1:
+                shape, lead = _ONE_LABEL, f',{fam.labels[0]}="'
+            else:
+                shape, lead = _LABELS, ","
+            gens.append((fam, gen, shape, fam.name + "{", lead, tmpl, 2 * len(fam.labels), *member))
         self.families: tuple[Family, ...] = tuple(families)
         self.headers: tuple[bytes, ...] = tuple(
             family_header(f.name, f.help, f.type, f.stability, f.deprecated_since) for f in families
@@ -92,6 +115,7 @@ class ResourceRenderer:
             family_header(f.name, f.help, f.type, f.stability, f.deprecated_since, openmetrics=True) for f in families
         )
         self._gens = tuple(gens)
+        self._fused = tuple(f.gen for f in fused)
         self._ident_tmpl = ",".join(f'{label}="%s"' for label in resource.identity_labels)
         self._identity = resource.identity
         self.errors = 0  # families skipped because an object's field had an unexpected shape
@@ -123,39 +147,57 @@ class ResourceRenderer:
             self.errors += 1
             log.warning("skipping %s object without usable identity: %r", self.name, e)
             return None
+        fused = []  # per Fused generator: its members' samples, or the exception it raised (each member fails)
+        for fgen in self._fused:
+            try:
+                fused.append(fgen(obj))
+            except Exception as e:  # noqa: BLE001
+                fused.append(e)
         out: list[bytes] = []
         append = out.append
-        fmt = format_value
+        fmt = _format_value
         cache = _FORMATTED
-        for fam, gen, tmpl, quotes in self._gens:
+        # A family's lines all start with the same head (name, identity labels, the text up to the first own label
+        # value): each sample formats only what follows, and the lines are head + head.join(rest).
+        for fam, gen, shape, name, lead, tmpl, quotes, fi, mi in self._gens:
             try:
-                samples = gen(obj)
+                if fi < 0:
+                    samples = gen(obj)
+                else:
+                    samples = fused[fi]
+                    if isinstance(samples, Exception):
+                        raise samples
+                    samples = samples[mi]
                 if not samples:
                     append(EMPTY)
                     continue
-                if fam.pairs:
+                if shape == _ONE_LABEL:
+                    rest = []
+                    add = rest.append
+                    for values, v in samples:
+                        x = values[0]
+                        if x.__class__ is not str or '"' in x or "\\" in x or "\n" in x:  # rare: escape, None as ""
+                            x = _label_value(x)
+                        add(f'{x}"}} {cache.get(v) or fmt(v)}\n')
+                elif shape == _IDENT_ONLY:  # identity labels only, already escaped
+                    rest = [f"{cache.get(v) or fmt(v)}\n" for _, v in samples]
+                    lead = "} "
+                elif shape == _LABELS:
+                    rest = []
+                    add = rest.append
+                    for values, v in samples:
+                        if None in values:
+                            values = tuple("" if x is None else x for x in values)
+                        part = tmpl % values
+                        # Escaping is rare: check the formatted own labels once instead of every value.
+                        if part.count('"') != quotes or "\\" in part or "\n" in part:
+                            part = tmpl % tuple(map(_label_value, values))
+                        add(f"{part}}} {cache.get(v) or fmt(v)}\n")
+                else:
                     append(self._render_family(fam, tmpl, ident, samples).encode())
                     continue
-                if not tmpl:  # identity labels only, already escaped
-                    head = f"{fam.name}{{{ident}}} "
-                    if len(samples) == 1:
-                        v = samples[0][1]
-                        append(f"{head}{cache.get(v) or fmt(v)}\n".encode())
-                    else:
-                        append("".join([f"{head}{cache.get(v) or fmt(v)}\n" for _, v in samples]).encode())
-                    continue
-                head = f"{fam.name}{{{ident},"
-                lines = []
-                add = lines.append
-                for values, v in samples:
-                    if None in values:
-                        values = tuple("" if x is None else x for x in values)
-                    part = tmpl % values
-                    # Escaping is rare: check the formatted own labels once instead of every value.
-                    if part.count('"') != quotes or "\\" in part or "\n" in part:
-                        part = tmpl % tuple(map(_label_value, values))
-                    add(f"{head}{part}}} {cache.get(v) or fmt(v)}\n")
-                append("".join(lines).encode())
+                head = f"{name}{ident}{lead}"
+                append((head + head.join(rest)).encode())
             except Exception as e:  # noqa: BLE001
                 self.errors += 1
                 log.warning("skipping family %s for %s %s: %r", fam.name, self.name, ident, e)

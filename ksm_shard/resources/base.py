@@ -21,7 +21,7 @@ from typing import Any
 from ksm_shard.kube.kinds import Kind
 from ksm_shard.render import ALPHA, STABLE
 
-__all__ = ["ALPHA", "STABLE", "Family", "ResourceDef", "Sample"]
+__all__ = ["ALPHA", "STABLE", "Family", "Fused", "ResourceDef", "Sample"]
 
 Sample = tuple[tuple, float | int | bool]
 Generator = Callable[[dict], Sequence[Sample]]
@@ -61,6 +61,45 @@ class ResourceDef:
     @property
     def name(self) -> str:
         return self.kind.resource
+
+
+class Fused:
+    """Several families' samples computed in one pass over an object.
+
+    Many families read the same list (every per-container family walks ``status.containerStatuses``); calling
+    one generator per family walks it once per family. A ``Fused`` generator returns the samples of all its
+    members at once, a tuple in the order of ``members``. ``fused["name"]`` is the member's own ``Generator``,
+    usable in a family table like any other; the renderer recognizes members and calls ``gen`` once per object
+    for all of them.
+    """
+
+    __slots__ = ("gen", "members")
+
+    def __init__(self, gen: Callable[[dict], Sequence[Sequence[Sample]]], members: tuple[str, ...]) -> None:
+        self.gen = gen
+        self.members = members
+
+    def __getitem__(self, member: str) -> FusedMember:
+        return FusedMember(self, self.members.index(member))
+
+    def __repr__(self) -> str:
+        return f"Fused({getattr(self.gen, '__name__', self.gen)!r}, {self.members!r})"
+
+
+class FusedMember:
+    """One member of a ``Fused`` generator, callable on its own (it then computes all members, keeps its own)."""
+
+    __slots__ = ("fused", "index")
+
+    def __init__(self, fused: Fused, index: int) -> None:
+        self.fused = fused
+        self.index = index
+
+    def __call__(self, obj: dict) -> Sequence[Sample]:
+        return self.fused.gen(obj)[self.index]
+
+    def __repr__(self) -> str:
+        return f"{self.fused!r}[{self.fused.members[self.index]!r}]"
 
 
 # --- common identity functions -------------------------------------------------------------------------------
