@@ -1,15 +1,16 @@
 """Pod families (upstream internal/store/pod.go).
 
-Pods are the hottest path (most objects, most watch events), so the generators below read each field once,
-avoid regexes (anything parsed per name is cached) and iterate ``status.containerStatuses`` once per family.
-Container and init-container families share their generator factories, parameterized by the spec/status keys.
+Pods are the hottest path (most objects, most watch events), so the generators below read each field once and
+avoid regexes (anything parsed per name is cached). Families reading the same list are ``Fused``: one pass over
+``status.containerStatuses`` yields all the per-container status families, one over ``spec.containers`` the info
+and resource families, one over ``status.conditions`` the condition families. Container and init-container
+families share their generator factories, parameterized by the spec/status keys.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable
 from functools import lru_cache
 
 from ksm_shard.kube.kinds import KINDS
@@ -17,6 +18,7 @@ from ksm_shard.resources.base import (
     NONE,
     STABLE,
     Family,
+    Fused,
     Generator,
     ResourceDef,
     annotations_family,
@@ -74,180 +76,74 @@ def _sub(d: dict, key: str) -> dict | None:
 
 # --- container (and init container) status families -----------------------------------------------------------
 
+# Every per-container status family reads status.<containerStatuses>[]: one pass fills them all (samples in
+# status order, as each family's own loop would). ``completion_time`` (regular containers only) rides along.
+_STATUS_MEMBERS = ("state_started", "last_terminated_reason", "last_terminated_exitcode", "last_terminated_timestamp",
+                   "ready", "restarts", "running", "terminated", "terminated_reason", "waiting", "waiting_reason",
+                   "completion_time")  # fmt: skip
+_NO_STATUSES = (NONE,) * len(_STATUS_MEMBERS)
 
-def _statuses_of(status_key: str) -> Callable[[dict], list | tuple]:
-    def statuses(obj: dict) -> list | tuple:
+
+def _container_statuses(status_key: str) -> Fused:
+    def gen(obj: dict) -> tuple:
         st = obj.get("status")
-        if st.__class__ is dict:
-            v = st.get(status_key)
-            if v.__class__ is list:
-                return v
-        return ()
-
-    return statuses
-
-
-def _container_info_gen(spec_key: str, status_key: str, init: bool) -> Generator:
-    """One sample per spec container (spec order) that has a status entry of the same name."""
-
-    def gen(obj: dict) -> list | tuple:
-        st = obj.get("status")
-        if st.__class__ is not dict:
-            return NONE
-        by_name = {}
-        for cs in _list(st, status_key):
-            if cs.__class__ is dict:
-                n = cs.get("name")
-                if n.__class__ is str:
-                    by_name[n] = cs
-        if not by_name:
-            return NONE
-        out = []
-        for c in _list(_spec(obj), spec_key):
-            if c.__class__ is not dict:
-                continue
-            n = c.get("name")
-            cs = by_name.get(n) if n.__class__ is str else None
-            if cs is None:
-                continue
-            if init:
-                labels = (n, c.get("image"), cs.get("image"), cs.get("imageID"), cs.get("containerID"),
-                          c.get("restartPolicy"))  # fmt: skip
-            else:
-                labels = (n, c.get("image"), cs.get("image"), cs.get("imageID"), cs.get("containerID"))
-            out.append((labels, 1))
-        return out
-
-    return gen
-
-
-def _state_started_gen(status_key: str) -> Generator:
-    statuses = _statuses_of(status_key)
-
-    def gen(obj: dict) -> list:
-        out = []
-        for cs in statuses(obj):
+        statuses = st.get(status_key) if st.__class__ is dict else None
+        if statuses.__class__ is not list or not statuses:
+            return _NO_STATUSES
+        started, last_reason, last_code, last_time, ready, restarts = [], [], [], [], [], []
+        running, terminated, terminated_reason, waiting, waiting_reason = [], [], [], [], []
+        completed = 0  # latest finishedAt of the containers currently terminated
+        for cs in statuses:
             if cs.__class__ is not dict:
                 continue
+            name = cs.get("name")
+            label = (name,)
+            ready.append((label, 1 if cs.get("ready") is True else 0))
+            n = cs.get("restartCount", 0)
+            restarts.append((label, n if n.__class__ is int else 0))
             state = cs.get("state")
-            if state.__class__ is not dict:
-                continue
-            s = state.get("running")
-            if s.__class__ is not dict:
-                s = state.get("terminated")
-                if s.__class__ is not dict:
-                    continue
-            t = _unix(s.get("startedAt"))
-            if t is not None:
-                out.append(((cs.get("name"),), t))
-        return out
-
-    return gen
-
-
-def _last_terminated_gen(status_key: str, what: str) -> Generator:
-    """``reason`` (labels container, reason; value 1), ``exitcode`` or ``timestamp`` of lastState.terminated."""
-    statuses = _statuses_of(status_key)
-
-    def gen(obj: dict) -> list:
-        out = []
-        for cs in statuses(obj):
-            if cs.__class__ is not dict:
-                continue
-            last = cs.get("lastState")
-            if last.__class__ is not dict:
-                continue
-            t = last.get("terminated")
-            if t.__class__ is not dict:
-                continue
-            if what == "reason":
-                out.append(((cs.get("name"), t.get("reason")), 1))
-            elif what == "exitcode":
-                code = t.get("exitCode", 0)
-                if code.__class__ is int:
-                    out.append(((cs.get("name"),), code))
+            if state.__class__ is dict:
+                run, term, wait = state.get("running"), state.get("terminated"), state.get("waiting")
+                running.append((label, 1 if run.__class__ is dict else 0))
+                terminated.append((label, 1 if term.__class__ is dict else 0))
+                waiting.append((label, 1 if wait.__class__ is dict else 0))
+                # started: of the running state, else of the terminated one
+                s = run if run.__class__ is dict else term if term.__class__ is dict else None
+                if s is not None:
+                    t = _unix(s.get("startedAt"))
+                    if t is not None:
+                        started.append((label, t))
+                if term.__class__ is dict:
+                    terminated_reason.append(((name, term.get("reason")), 1))
+                    ft = _unix(term.get("finishedAt"))
+                    if ft is not None and (completed == 0 or completed < ft):
+                        completed = ft
+                if wait.__class__ is dict:
+                    waiting_reason.append(((name, wait.get("reason")), 1))
             else:
-                ts = _unix(t.get("finishedAt"))
-                if ts is not None:
-                    out.append(((cs.get("name"),), ts))
-        return out
+                running.append((label, 0))
+                terminated.append((label, 0))
+                waiting.append((label, 0))
+            last = cs.get("lastState")
+            if last.__class__ is dict:
+                t = last.get("terminated")
+                if t.__class__ is dict:
+                    last_reason.append(((name, t.get("reason")), 1))
+                    code = t.get("exitCode", 0)
+                    if code.__class__ is int:
+                        last_code.append((label, code))
+                    ts = _unix(t.get("finishedAt"))
+                    if ts is not None:
+                        last_time.append((label, ts))
+        return (started, last_reason, last_code, last_time, ready, restarts, running, terminated, terminated_reason,
+                waiting, waiting_reason, (((), completed),) if completed > 0 else NONE)  # fmt: skip
 
-    return gen
-
-
-def _ready_gen(status_key: str) -> Generator:
-    statuses = _statuses_of(status_key)
-
-    def gen(obj: dict) -> list:
-        return [((cs.get("name"),), 1 if cs.get("ready") is True else 0) for cs in statuses(obj)
-                if cs.__class__ is dict]  # fmt: skip
-
-    return gen
-
-
-def _restarts_gen(status_key: str) -> Generator:
-    statuses = _statuses_of(status_key)
-
-    def gen(obj: dict) -> list:
-        out = []
-        for cs in statuses(obj):
-            if cs.__class__ is dict:
-                n = cs.get("restartCount", 0)
-                out.append(((cs.get("name"),), n if n.__class__ is int else 0))
-        return out
-
-    return gen
+    gen.__name__ = f"container_statuses_{status_key}"
+    return Fused(gen, _STATUS_MEMBERS)
 
 
-def _in_state_gen(status_key: str, state_name: str) -> Generator:
-    """1 if the container's current state is ``state_name`` (running/terminated/waiting), else 0."""
-    statuses = _statuses_of(status_key)
-
-    def gen(obj: dict) -> list:
-        out = []
-        for cs in statuses(obj):
-            if cs.__class__ is dict:
-                state = cs.get("state")
-                cur = state.get(state_name) if state.__class__ is dict else None
-                out.append(((cs.get("name"),), 1 if cur.__class__ is dict else 0))
-        return out
-
-    return gen
-
-
-def _state_reason_gen(status_key: str, state_name: str) -> Generator:
-    """Value 1 with the reason, only for containers currently in ``state_name`` (terminated/waiting)."""
-    statuses = _statuses_of(status_key)
-
-    def gen(obj: dict) -> list:
-        out = []
-        for cs in statuses(obj):
-            if cs.__class__ is dict:
-                state = cs.get("state")
-                if state.__class__ is dict:
-                    cur = state.get(state_name)
-                    if cur.__class__ is dict:
-                        out.append(((cs.get("name"), cur.get("reason")), 1))
-        return out
-
-    return gen
-
-
-def _completion_time(obj: dict) -> tuple:
-    """Latest finishedAt of the regular containers currently terminated; nothing unless positive."""
-    last = 0
-    for cs in _list(_status(obj), _CONTAINER_STATUSES):
-        if cs.__class__ is not dict:
-            continue
-        state = cs.get("state")
-        if state.__class__ is not dict:
-            continue
-        t = state.get("terminated")
-        if t.__class__ is dict:
-            ft = _unix(t.get("finishedAt"))
-            if ft is not None and (last == 0 or last < ft):
-                last = ft
-    return (((), last),) if last > 0 else NONE
+_CONTAINER_STATUS = _container_statuses(_CONTAINER_STATUSES)
+_INIT_CONTAINER_STATUS = _container_statuses(_INIT_CONTAINER_STATUSES)
 
 
 # --- resource requests / limits ----------------------------------------------------------------------------------
@@ -292,38 +188,71 @@ def _quantity(q: str | int | float, milli: bool) -> float | int | None:
     return quantity_milli(q) if milli else quantity_int(q)
 
 
-def _resources_gen(spec_key: str, which: str) -> Generator:
-    """One sample per entry of spec.<containers>[].resources.<which>, containers in spec order, map order kept."""
+def _add_quantities(out: list, quantities: dict, name: object, node: object) -> None:
+    """One sample per entry of a container's resources.limits/requests, map order kept."""
+    for rname, q in quantities.items():
+        kind = _resource_kind(rname)
+        if kind is None or q.__class__ not in (str, int, float):
+            continue
+        v = _quantity(q, kind[2])
+        if v is not None:
+            out.append(((name, node, kind[0], kind[1]), v))
 
-    def gen(obj: dict) -> list | tuple:
+
+_SPEC_MEMBERS = ("info", "limits", "requests")
+_NO_CONTAINERS = (NONE,) * len(_SPEC_MEMBERS)
+
+
+def _containers(spec_key: str, status_key: str, init: bool) -> Fused:
+    """The families read from spec.<containers>[] (in spec order), in one pass.
+
+    ``info``: one sample per container that has a status entry of the same name (statuses matched by name);
+    ``limits``/``requests``: one sample per resource of the container's limits/requests.
+    """
+
+    def gen(obj: dict) -> tuple:
         spec = obj.get("spec")
-        if spec.__class__ is not dict:
-            return NONE
-        containers = spec.get(spec_key)
+        containers = spec.get(spec_key) if spec.__class__ is dict else None
         if containers.__class__ is not list:
-            return NONE
+            return _NO_CONTAINERS
+        by_name = {}
+        st = obj.get("status")
+        if st.__class__ is dict:
+            for cs in _list(st, status_key):
+                if cs.__class__ is dict:
+                    n = cs.get("name")
+                    if n.__class__ is str:
+                        by_name[n] = cs
         node = spec.get("nodeName")
-        out = []
+        info, limits, requests = [], [], []
         for c in containers:
             if c.__class__ is not dict:
                 continue
-            res = c.get("resources")
-            if res.__class__ is not dict:
-                continue
-            quantities = res.get(which)
-            if quantities.__class__ is not dict:
-                continue
             name = c.get("name")
-            for rname, q in quantities.items():
-                kind = _resource_kind(rname)
-                if kind is None or q.__class__ not in (str, int, float):
-                    continue
-                v = _quantity(q, kind[2])
-                if v is not None:
-                    out.append(((name, node, kind[0], kind[1]), v))
-        return out
+            cs = by_name.get(name) if by_name and name.__class__ is str else None
+            if cs is not None:
+                if init:
+                    labels = (name, c.get("image"), cs.get("image"), cs.get("imageID"), cs.get("containerID"),
+                              c.get("restartPolicy"))  # fmt: skip
+                else:
+                    labels = (name, c.get("image"), cs.get("image"), cs.get("imageID"), cs.get("containerID"))
+                info.append((labels, 1))
+            res = c.get("resources")
+            if res.__class__ is dict:
+                quantities = res.get("limits")
+                if quantities.__class__ is dict:
+                    _add_quantities(limits, quantities, name, node)
+                quantities = res.get("requests")
+                if quantities.__class__ is dict:
+                    _add_quantities(requests, quantities, name, node)
+        return info, limits, requests
 
-    return gen
+    gen.__name__ = f"containers_{spec_key}"
+    return Fused(gen, _SPEC_MEMBERS)
+
+
+_CONTAINER_SPEC = _containers(_CONTAINERS, _CONTAINER_STATUSES, False)
+_INIT_CONTAINER_SPEC = _containers(_INIT_CONTAINERS, _INIT_CONTAINER_STATUSES, True)
 
 
 # --- pod-level families ------------------------------------------------------------------------------------------
@@ -416,9 +345,9 @@ def _runtimeclass_name(obj: dict) -> tuple:
     return NONE if rc is None else (((rc,), 1),)
 
 
-def _pvc_volumes(obj: dict) -> list[tuple[tuple, bool]]:
-    """(volume, claim, ephemeral) labels and readOnly for each PVC-backed or generic ephemeral volume."""
-    out = []
+def _pvc_volumes(obj: dict) -> tuple[list, list]:
+    """Per PVC-backed or generic ephemeral volume, labels (volume, claim, ephemeral): ``info`` 1, ``readonly``."""
+    info, readonly = [], []
     pod = None
     for v in _list(_spec(obj), "volumes"):
         if v.__class__ is not dict:
@@ -426,20 +355,19 @@ def _pvc_volumes(obj: dict) -> list[tuple[tuple, bool]]:
         name = v.get("name")
         pvc = v.get("persistentVolumeClaim")
         if pvc.__class__ is dict:
-            out.append(((name, pvc.get("claimName"), "false"), pvc.get("readOnly") is True))
+            labels = (name, pvc.get("claimName"), "false")
+            info.append((labels, 1))
+            readonly.append((labels, 1 if pvc.get("readOnly") is True else 0))
         if v.get("ephemeral").__class__ is dict:
             if pod is None:
                 pod = obj["metadata"].get("name", "")
-            out.append(((name, f"{pod}-{name or ''}", "true"), False))
-    return out
+            labels = (name, f"{pod}-{name or ''}", "true")
+            info.append((labels, 1))
+            readonly.append((labels, 0))
+    return info, readonly
 
 
-def _pvc_info(obj: dict) -> list:
-    return [(labels, 1) for labels, _ in _pvc_volumes(obj)]
-
-
-def _pvc_readonly(obj: dict) -> list:
-    return [(labels, 1 if ro else 0) for labels, ro in _pvc_volumes(obj)]
+_PVC_VOLUMES = Fused(_pvc_volumes, ("info", "readonly"))
 
 
 def _start_time(obj: dict) -> tuple:
@@ -471,59 +399,73 @@ def _qos_class(obj: dict) -> tuple:
     return _QOS.get(q, _QOS_NONE)
 
 
-def _condition_gen(ctype: str) -> Generator:
-    """Three samples ``condition=true|false|unknown`` per condition of type ``ctype``."""
-
-    def gen(obj: dict) -> list:
-        out: list = []
-        for c in _list(_status(obj), "conditions"):
-            if c.__class__ is dict and c.get("type") == ctype:
-                out.extend(condition_samples(c.get("status")))
-        return out
-
-    return gen
-
-
-def _condition_time_gen(ctype: str, status: str) -> Generator:
-    """lastTransitionTime of each ``ctype`` condition whose status is ``status``."""
-
-    def gen(obj: dict) -> list:
-        out = []
-        for c in _list(_status(obj), "conditions"):
-            if c.__class__ is dict and c.get("type") == ctype and c.get("status") == status:
-                t = _unix(c.get("lastTransitionTime"))
-                if t is not None:
-                    out.append(((), t))
-        return out
-
-    return gen
-
-
-def _unschedulable(obj: dict) -> list:
-    return [((), 1) for c in _list(_status(obj), "conditions")
-            if c.__class__ is dict and c.get("type") == "PodScheduled" and c.get("status") == "False"]  # fmt: skip
-
+_CONDITION_STATES = {s: condition_samples(s) for s in ("True", "False", "Unknown")}
+_CONDITION_NONE = condition_samples(None)
 
 _POD_REASONS = ("Evicted", "NodeAffinity", "NodeLost", "PreemptionByScheduler", "SchedulingGated", "Shutdown",
                 "TerminationByKubelet", "UnexpectedAdmissionError")  # fmt: skip
 _POD_REASON_SET = frozenset(_POD_REASONS)
+_DISRUPTION_REASONS = frozenset(("PreemptionByScheduler", "DeletionByTaintManager", "EvictionByEvictionAPI",
+                                 "DeletionByPodGC", "TerminationByKubelet"))  # fmt: skip
+
+_CONDITION_MEMBERS = ("ready", "ready_time", "initialized_time", "container_ready_time", "scheduled", "scheduled_time",
+                      "unschedulable", "unscheduled_time", "reason", "disruption_reason")  # fmt: skip
+_NO_CONDITIONS = (NONE,) * len(_CONDITION_MEMBERS)
 
 
-def _status_reason(obj: dict) -> list | tuple:
+def _conditions(obj: dict) -> tuple:
+    """The families read from status.conditions[], in one pass (samples in condition order).
+
+    ``ready``/``scheduled``: three samples ``condition=true|false|unknown`` per Ready/PodScheduled condition;
+    ``*_time``: lastTransitionTime of each condition of the type with status True (``unscheduled_time``:
+    PodScheduled False); ``unschedulable``: 1 per PodScheduled False; ``disruption_reason``: per
+    DisruptionTarget condition, its reason if known, else Other; ``reason``: the known reasons found in
+    status.reason, condition reasons and the terminated containers' reasons, plus Other for an unknown
+    status.reason.
+    """
     st = obj.get("status")
     if st.__class__ is not dict:
-        return NONE
-    found = set()
+        return _NO_CONDITIONS
+    ready, ready_time, init_time, cready_time, sched, sched_time = [], [], [], [], [], []
+    unsched, unsched_time, disruption = [], [], []
+    found = set()  # reasons seen, for ``reason``
     reason = st.get("reason")
     if reason.__class__ is not str:
         reason = ""
     elif reason:
         found.add(reason)
     for c in _list(st, "conditions"):
-        if c.__class__ is dict:
-            r = c.get("reason")
-            if r.__class__ is str:
-                found.add(r)
+        if c.__class__ is not dict:
+            continue
+        r = c.get("reason")
+        if r.__class__ is str:
+            found.add(r)
+        ctype = c.get("type")
+        if ctype.__class__ is not str:
+            continue
+        s = c.get("status")
+        if ctype == "Ready":
+            ready.extend(_CONDITION_STATES.get(s, _CONDITION_NONE) if s.__class__ is str else _CONDITION_NONE)
+            times = ready_time if s == "True" else None
+        elif ctype == "PodScheduled":
+            sched.extend(_CONDITION_STATES.get(s, _CONDITION_NONE) if s.__class__ is str else _CONDITION_NONE)
+            if s == "False":
+                unsched.append(((), 1))
+                times = unsched_time
+            else:
+                times = sched_time if s == "True" else None
+        elif ctype == "Initialized":
+            times = init_time if s == "True" else None
+        elif ctype == "ContainersReady":
+            times = cready_time if s == "True" else None
+        else:
+            if ctype == "DisruptionTarget":
+                disruption.append(((r if r.__class__ is str and r in _DISRUPTION_REASONS else "Other",), 1))
+            continue
+        if times is not None:
+            t = _unix(c.get("lastTransitionTime"))
+            if t is not None:
+                times.append(((), t))
     for cs in _list(st, _CONTAINER_STATUSES):
         if cs.__class__ is dict:
             state = cs.get("state")
@@ -533,25 +475,16 @@ def _status_reason(obj: dict) -> list | tuple:
                     r = t.get("reason")
                     if r.__class__ is str:
                         found.add(r)
-    if not found:
-        return NONE
-    out = [((r,), 1) for r in _POD_REASONS if r in found]
-    if reason and reason not in _POD_REASON_SET:
-        out.append((("Other",), 1))
-    return out
+    reasons: list | tuple = NONE
+    if found:
+        reasons = [((r,), 1) for r in _POD_REASONS if r in found]
+        if reason and reason not in _POD_REASON_SET:
+            reasons.append((("Other",), 1))
+    return (ready, ready_time, init_time, cready_time, sched, sched_time, unsched, unsched_time, reasons,
+            disruption)  # fmt: skip
 
 
-_DISRUPTION_REASONS = frozenset(("PreemptionByScheduler", "DeletionByTaintManager", "EvictionByEvictionAPI",
-                                 "DeletionByPodGC", "TerminationByKubelet"))  # fmt: skip
-
-
-def _disruption_reason(obj: dict) -> list:
-    out = []
-    for c in _list(_status(obj), "conditions"):
-        if c.__class__ is dict and c.get("type") == "DisruptionTarget":
-            r = c.get("reason")
-            out.append(((r if r.__class__ is str and r in _DISRUPTION_REASONS else "Other",), 1))
-    return out
+_CONDITIONS = Fused(_conditions, _CONDITION_MEMBERS)
 
 
 def _text(v: object) -> str:
@@ -610,66 +543,66 @@ RESOURCE = ResourceDef(
         Family(
             "kube_pod_completion_time",
             "When the pod's containers last finished, in Unix seconds.",
-            _completion_time,
+            _CONTAINER_STATUS["completion_time"],
             stability=STABLE,
         ),
         Family(
             "kube_pod_container_info",
             "Constant 1 per container, with its spec image and the image and IDs it runs.",
-            _container_info_gen(_C, _CS, False),
+            _CONTAINER_SPEC["info"],
             _INFO_LABELS,
             stability=STABLE,
         ),
         Family(
             "kube_pod_container_resource_limits",
             "Resource limit of a container, per resource.",
-            _resources_gen(_C, "limits"),
+            _CONTAINER_SPEC["limits"],
             _RESOURCE_LABELS,
             stability=STABLE,
         ),
         Family(
             "kube_pod_container_resource_requests",
             "Resource request of a container, per resource.",
-            _resources_gen(_C, "requests"),
+            _CONTAINER_SPEC["requests"],
             _RESOURCE_LABELS,
             stability=STABLE,
         ),
         Family(
             "kube_pod_container_state_started",
             "When the container started, in Unix seconds.",
-            _state_started_gen(_CS),
+            _CONTAINER_STATUS["state_started"],
             _CTR,
             stability=STABLE,
         ),
         Family(
             "kube_pod_container_status_last_terminated_reason",
             "Reason of the container's previous termination.",
-            _last_terminated_gen(_CS, "reason"),
+            _CONTAINER_STATUS["last_terminated_reason"],
             _CTR_REASON,
         ),
         Family(
             "kube_pod_container_status_last_terminated_exitcode",
             "Exit code of the container's previous termination.",
-            _last_terminated_gen(_CS, "exitcode"),
+            _CONTAINER_STATUS["last_terminated_exitcode"],
             _CTR,
         ),
         Family(
             "kube_pod_container_status_last_terminated_timestamp",
             "When the container's previous run ended, in Unix seconds.",
-            _last_terminated_gen(_CS, "timestamp"),
+            _CONTAINER_STATUS["last_terminated_timestamp"],
             _CTR,
         ),
         Family(
             "kube_pod_container_status_ready",
             "1 if the container passes its readiness check, else 0.",
-            _ready_gen(_CS),
+            _CONTAINER_STATUS["ready"],
             _CTR,
             stability=STABLE,
         ),
         Family(
             "kube_pod_container_status_restarts_total",
             "How often the container was restarted.",
-            _restarts_gen(_CS),
+            _CONTAINER_STATUS["restarts"],
             _CTR,
             type="counter",
             stability=STABLE,
@@ -677,34 +610,34 @@ RESOURCE = ResourceDef(
         Family(
             "kube_pod_container_status_running",
             "1 if the container is running, else 0.",
-            _in_state_gen(_CS, "running"),
+            _CONTAINER_STATUS["running"],
             _CTR,
             stability=STABLE,
         ),
         Family(
             "kube_pod_container_status_terminated",
             "1 if the container is terminated, else 0.",
-            _in_state_gen(_CS, "terminated"),
+            _CONTAINER_STATUS["terminated"],
             _CTR,
             stability=STABLE,
         ),
         Family(
             "kube_pod_container_status_terminated_reason",
             "Why the container is terminated.",
-            _state_reason_gen(_CS, "terminated"),
+            _CONTAINER_STATUS["terminated_reason"],
             _CTR_REASON,
         ),
         Family(
             "kube_pod_container_status_waiting",
             "1 if the container is waiting, else 0.",
-            _in_state_gen(_CS, "waiting"),
+            _CONTAINER_STATUS["waiting"],
             _CTR,
             stability=STABLE,
         ),
         Family(
             "kube_pod_container_status_waiting_reason",
             "Why the container is waiting.",
-            _state_reason_gen(_CS, "waiting"),
+            _CONTAINER_STATUS["waiting_reason"],
             _CTR_REASON,
             stability=STABLE,
         ),
@@ -723,57 +656,57 @@ RESOURCE = ResourceDef(
         Family(
             "kube_pod_init_container_info",
             "Constant 1 per init container, with its spec image, the image and IDs it runs and its restart policy.",
-            _container_info_gen(_I, _IS, True),
+            _INIT_CONTAINER_SPEC["info"],
             (*_INFO_LABELS, "restart_policy"),
             stability=STABLE,
         ),
         Family(
             "kube_pod_init_container_resource_limits",
             "Resource limit of an init container, per resource.",
-            _resources_gen(_I, "limits"),
+            _INIT_CONTAINER_SPEC["limits"],
             _RESOURCE_LABELS,
         ),
         Family(
             "kube_pod_init_container_resource_requests",
             "Resource request of an init container, per resource.",
-            _resources_gen(_I, "requests"),
+            _INIT_CONTAINER_SPEC["requests"],
             _RESOURCE_LABELS,
         ),
         Family(
             "kube_pod_init_container_state_started",
             "When the init container started, in Unix seconds.",
-            _state_started_gen(_IS),
+            _INIT_CONTAINER_STATUS["state_started"],
             _CTR,
         ),
         Family(
             "kube_pod_init_container_status_last_terminated_reason",
             "Reason of the init container's previous termination.",
-            _last_terminated_gen(_IS, "reason"),
+            _INIT_CONTAINER_STATUS["last_terminated_reason"],
             _CTR_REASON,
         ),
         Family(
             "kube_pod_init_container_status_last_terminated_exitcode",
             "Exit code of the init container's previous termination.",
-            _last_terminated_gen(_IS, "exitcode"),
+            _INIT_CONTAINER_STATUS["last_terminated_exitcode"],
             _CTR,
         ),
         Family(
             "kube_pod_init_container_status_last_terminated_timestamp",
             "When the init container's previous run ended, in Unix seconds.",
-            _last_terminated_gen(_IS, "timestamp"),
+            _INIT_CONTAINER_STATUS["last_terminated_timestamp"],
             _CTR,
         ),
         Family(
             "kube_pod_init_container_status_ready",
             "1 if the init container is ready, else 0.",
-            _ready_gen(_IS),
+            _INIT_CONTAINER_STATUS["ready"],
             _CTR,
             stability=STABLE,
         ),
         Family(
             "kube_pod_init_container_status_restarts_total",
             "How often the init container was restarted.",
-            _restarts_gen(_IS),
+            _INIT_CONTAINER_STATUS["restarts"],
             _CTR,
             type="counter",
             stability=STABLE,
@@ -781,34 +714,34 @@ RESOURCE = ResourceDef(
         Family(
             "kube_pod_init_container_status_running",
             "1 if the init container is running, else 0.",
-            _in_state_gen(_IS, "running"),
+            _INIT_CONTAINER_STATUS["running"],
             _CTR,
             stability=STABLE,
         ),
         Family(
             "kube_pod_init_container_status_terminated",
             "1 if the init container is terminated, else 0.",
-            _in_state_gen(_IS, "terminated"),
+            _INIT_CONTAINER_STATUS["terminated"],
             _CTR,
             stability=STABLE,
         ),
         Family(
             "kube_pod_init_container_status_terminated_reason",
             "Why the init container is terminated.",
-            _state_reason_gen(_IS, "terminated"),
+            _INIT_CONTAINER_STATUS["terminated_reason"],
             _CTR_REASON,
         ),
         Family(
             "kube_pod_init_container_status_waiting",
             "1 if the init container is waiting, else 0.",
-            _in_state_gen(_IS, "waiting"),
+            _INIT_CONTAINER_STATUS["waiting"],
             _CTR,
             stability=STABLE,
         ),
         Family(
             "kube_pod_init_container_status_waiting_reason",
             "Why the init container is waiting.",
-            _state_reason_gen(_IS, "waiting"),
+            _INIT_CONTAINER_STATUS["waiting_reason"],
             _CTR_REASON,
         ),
         annotations_family("pod", "Pod annotations allowed by --metric-annotations-allowlist, as Prometheus labels."),
@@ -850,14 +783,14 @@ RESOURCE = ResourceDef(
         Family(
             "kube_pod_spec_volumes_persistentvolumeclaims_info",
             "Constant 1 per volume backed by a PersistentVolumeClaim.",
-            _pvc_info,
+            _PVC_VOLUMES["info"],
             _PVC_LABELS,
             stability=STABLE,
         ),
         Family(
             "kube_pod_spec_volumes_persistentvolumeclaims_readonly",
             "1 if a PersistentVolumeClaim volume is mounted read-only, else 0.",
-            _pvc_readonly,
+            _PVC_VOLUMES["readonly"],
             _PVC_LABELS,
             stability=STABLE,
         ),
@@ -869,60 +802,60 @@ RESOURCE = ResourceDef(
         Family(
             "kube_pod_status_ready",
             "Status of the pod's Ready condition.",
-            _condition_gen("Ready"),
+            _CONDITIONS["ready"],
             ("condition",),
             stability=STABLE,
         ),
         Family(
             "kube_pod_status_ready_time",
             "When the pod became ready, in Unix seconds.",
-            _condition_time_gen("Ready", "True"),
+            _CONDITIONS["ready_time"],
         ),
         Family(
             "kube_pod_status_initialized_time",
             "When the pod was initialized, in Unix seconds.",
-            _condition_time_gen("Initialized", "True"),
+            _CONDITIONS["initialized_time"],
         ),
         Family(
             "kube_pod_status_container_ready_time",
             "When all the pod's containers became ready, in Unix seconds.",
-            _condition_time_gen("ContainersReady", "True"),
+            _CONDITIONS["container_ready_time"],
         ),
         Family(
             "kube_pod_status_reason",
             "Known reasons the pod is in its current state, 1 each.",
-            _status_reason,
+            _CONDITIONS["reason"],
             ("reason",),
         ),
         Family(
             "kube_pod_status_disruption_reason",
             "Why the pod is about to be disrupted, per DisruptionTarget condition.",
-            _disruption_reason,
+            _CONDITIONS["disruption_reason"],
             ("reason",),
         ),
         Family(
             "kube_pod_status_scheduled",
             "Status of the pod's PodScheduled condition.",
-            _condition_gen("PodScheduled"),
+            _CONDITIONS["scheduled"],
             ("condition",),
             stability=STABLE,
         ),
         Family(
             "kube_pod_status_scheduled_time",
             "When the pod was scheduled, in Unix seconds.",
-            _condition_time_gen("PodScheduled", "True"),
+            _CONDITIONS["scheduled_time"],
             stability=STABLE,
         ),
         Family(
             "kube_pod_status_unschedulable",
             "1 while the scheduler cannot place the pod.",
-            _unschedulable,
+            _CONDITIONS["unschedulable"],
             stability=STABLE,
         ),
         Family(
             "kube_pod_status_unscheduled_time",
             "When the pod was found unschedulable, in Unix seconds.",
-            _condition_time_gen("PodScheduled", "False"),
+            _CONDITIONS["unscheduled_time"],
         ),
         Family(
             "kube_pod_tolerations",
