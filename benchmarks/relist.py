@@ -170,6 +170,7 @@ class Relist:
 
     def run(self) -> dict:
         t_start = time.monotonic()
+        host = machine()  # at the start: the commit being measured, not one made during the run
         mode = f"client-side shard 0 of {self.client_shards}" if self.client_shards > 1 else "unsharded"
         log(f"{self.pods} pods, {mode}; logs in {self.log_dir}")
         self.sim.start(timeout=1800)
@@ -229,7 +230,7 @@ class Relist:
                 "phases": list(self.phases),
                 "peak_ratio_threshold": PEAK_RATIO,
             },
-            "machine": machine(),
+            "machine": host,
             "source": os.environ.get("KSM_BENCH_SOURCE", "working tree"),
             "cluster": {"objects": counts, "sim_build_s": self.sim.build_s},
             "sync": sync,

@@ -218,6 +218,7 @@ class Soak:
     def run(self) -> dict:
         cfg = self.cfg
         t_start = time.monotonic()
+        host = machine()  # at the start: the commit being measured, not one made during the run
         log(
             f"{cfg.pods} pods, {cfg.rate:g} changes/s ({','.join(cfg.resources or ['all'])}), {cfg.minutes:g} min; "
             f"logs in {self.log_dir}"
@@ -287,7 +288,7 @@ class Soak:
                 "duration_s": cfg.duration_s,
                 "warmup_s": cfg.warmup_s,
             },
-            "machine": machine(),
+            "machine": host,
             "source": os.environ.get("KSM_BENCH_SOURCE", "working tree"),
             "cluster": {"objects_start": counts0, "objects_end": counts1, "sim_build_s": self.sim.build_s},
             "exporter": {"ready_s": ready_s, "rss_sync_bytes": rss_sync, "worker_restarts": sampler.worker_restarts},
