@@ -11,12 +11,19 @@ import math
 STABLE = "STABLE"
 ALPHA = "ALPHA"
 
+# The exponent suffix of an integer with this many digits (7 to 15), as Go's %g writes it.
+_EXPONENTS = {n: f"e+{n - 1:02d}" for n in range(7, 16)}
+
 
 def format_value(v: float | int | bool) -> str:
     """Format a sample value as Go's ``%g`` with shortest precision (``1.5e+09``, ``+Inf``, ``0.25``)."""
     if v.__class__ is int:
         if -1000000 < v < 1000000:
             return str(v)
+        if 1000000 <= v < 1000000000000000:  # Unix timestamps, byte counts: the common large values
+            s = str(v)
+            d = s.rstrip("0")
+            return d[0] + "." + d[1:] + _EXPONENTS[len(s)] if len(d) > 1 else d + _EXPONENTS[len(s)]
         s = str(-v if v < 0 else v)
         if len(s) <= 15:  # exact as a float64 and its own shortest representation: skip the float path
             d = s.rstrip("0")
