@@ -23,10 +23,14 @@ EMPTY = b""
 _IDENT_ONLY, _ONE_LABEL, _LABELS, _PAIRS = range(4)
 # Values most samples carry; True/1 and False/0 share entries (1 == True), as do 1.0/1 and 0.0/0.
 _FORMATTED: dict = {0: "0", 1: "1", -1: "-1"}
-# Other values recur too (timestamps, quantities, counts: each object is rendered again at every change), and
-# Go-style formatting of a large number costs ~10x a lookup. typed: 2 and 2.0 get entries of their own. Zeros
-# never get here (_FORMATTED has them), so -0.0 and 0.0 sharing an entry does not matter.
-_format_value = lru_cache(maxsize=16384, typed=True)(format_value)
+# Floats recur (quantities: "100m" is 0.1 in many pods) and their Go-style formatting costs several lookups; integers
+# are formatted faster than a cache would find them (timestamps seldom recur). Zeros never get here (_FORMATTED
+# has them), so -0.0 and 0.0 sharing a cache entry does not matter.
+_format_float = lru_cache(maxsize=4096)(format_value)
+
+
+def _format_value(v: float | int | bool) -> str:
+    return format_value(v) if v.__class__ is int else _format_float(v)
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,40 @@ def _label_value(x: object) -> str:
     return "" if x is None else escape_label_value(str(x))
 
 
+def _family_format(fam: Family) -> tuple:
+    """How a family's samples become text: (shape, name + "{", text between the identity labels and the first own
+    label value, %-template of the own labels, quotes in that template unescaped, the family)."""
+    tmpl = "" if fam.pairs else ",".join(f'{label}="%s"' for label in fam.labels)
+    if fam.pairs:
+        shape, lead = _PAIRS, ""
+    elif not fam.labels:
+        shape, lead = _IDENT_ONLY, "} "
+    elif len(fam.labels) == 1:
+        shape, lead = _ONE_LABEL, f',{fam.labels[0]}="'
+    else:
+        shape, lead = _LABELS, ","
+    return shape, fam.name + "{", lead, tmpl, 2 * len(fam.labels), fam
+
+
+def _careful(fam: Family, tmpl: str, ident: str, samples: Sequence) -> str:
+    """The careful path: every label value escaped, None as empty."""
+    fmt = format_value
+    cache = _FORMATTED
+    name = fam.name
+    lines = []
+    if fam.pairs:
+        for pairs, v in samples:
+            extra = "".join(f',{k}="{_label_value(x)}"' for k, x in pairs)
+            lines.append(f"{name}{{{ident}{extra}}} {cache.get(v) or fmt(v)}\n")
+    elif tmpl:
+        for values, v in samples:
+            lines.append(f"{name}{{{ident},{tmpl % tuple(map(_label_value, values))}}} {cache.get(v) or fmt(v)}\n")
+    else:
+        for _, v in samples:
+            lines.append(f"{name}{{{ident}}} {cache.get(v) or fmt(v)}\n")
+    return "".join(lines)
+
+
 class ResourceRenderer:
     """Renders objects of one resource kind with the families enabled by the options."""
 
@@ -77,8 +115,8 @@ class ResourceRenderer:
         self.resource = resource
         self.name = resource.name
         families: list[Family] = []
-        gens = []
-        fused: list = []  # the Fused generators of the enabled families, each called once per object
+        plain = []  # (generator, output index, format) per family with a generator of its own
+        fused: dict = {}  # Fused -> [(member index, output index, format)]: called once per object for all
         for fam in resource.families:
             if not options.family_filter(fam.name, fam.opt_in):
                 continue
@@ -88,25 +126,11 @@ class ResourceRenderer:
                 fieldname = "labels" if fam.allowlist == LABELS else "annotations"
                 keys = options.allowlist_for(fam.allowlist, resource.name)
                 gen = allowlist_gen(fieldname, prefix, keys, fam.never_export)
-            families.append(fam)
-            # A member of a Fused generator takes its samples from the fused result (index into ``fused``).
-            member = -1, -1
             if isinstance(gen, FusedMember):
-                if gen.fused not in fused:
-                    fused.append(gen.fused)
-                member = fused.index(gen.fused), gen.index
-            # Per family: how its own labels are written, the constant text before the first own label value
-            # (after the identity labels), a %-template for the own label values and the number of quotes it has.
-            tmpl = "" if fam.pairs else ",".join(f'{label}="%s"' for label in fam.labels)
-            if fam.pairs:
-                shape, lead = _PAIRS, ""
-            elif not fam.labels:
-                shape, lead = _IDENT_ONLY, ""
-            elif len(fam.labels) == 1:
-                shape, lead = _ONE_LABEL, f',{fam.labels[0]}="'
+                fused.setdefault(gen.fused, []).append((gen.index, len(families), _family_format(fam)))
             else:
-                shape, lead = _LABELS, ","
-            gens.append((fam, gen, shape, fam.name + "{", lead, tmpl, 2 * len(fam.labels), *member))
+                plain.append((gen, len(families), _family_format(fam)))
+            families.append(fam)
         self.families: tuple[Family, ...] = tuple(families)
         self.headers: tuple[bytes, ...] = tuple(
             family_header(f.name, f.help, f.type, f.stability, f.deprecated_since) for f in families
@@ -114,74 +138,75 @@ class ResourceRenderer:
         self.openmetrics_headers: tuple[bytes, ...] = tuple(
             family_header(f.name, f.help, f.type, f.stability, f.deprecated_since, openmetrics=True) for f in families
         )
-        self._gens = tuple(gens)
-        self._fused = tuple(f.gen for f in fused)
+        self._plain = tuple(plain)
+        self._fused = tuple((f.gen, tuple(members)) for f, members in fused.items())
         self._ident_tmpl = ",".join(f'{label}="%s"' for label in resource.identity_labels)
         self._identity = resource.identity
         self.errors = 0  # families skipped because an object's field had an unexpected shape
 
-    @staticmethod
-    def _render_family(fam: Family, tmpl: str, ident: str, samples) -> str:  # noqa: ANN001
-        """The careful path: every label value escaped, None as empty."""
-        fmt = format_value
-        cache = _FORMATTED
-        name = fam.name
-        lines = []
-        if fam.pairs:
-            for pairs, v in samples:
-                extra = "".join(f',{k}="{_label_value(x)}"' for k, x in pairs)
-                lines.append(f"{name}{{{ident}{extra}}} {cache.get(v) or fmt(v)}\n")
-        elif tmpl:
-            for values, v in samples:
-                lines.append(f"{name}{{{ident},{tmpl % tuple(map(_label_value, values))}}} {cache.get(v) or fmt(v)}\n")
-        else:
-            for _, v in samples:
-                lines.append(f"{name}{{{ident}}} {cache.get(v) or fmt(v)}\n")
-        return "".join(lines)
+    def _failed(self, fam: Family, ident: str, e: Exception) -> None:
+        self.errors += 1
+        log.warning("skipping family %s for %s %s: %r", fam.name, self.name, ident, e)
 
     def render(self, obj: dict) -> tuple[bytes, ...] | None:
         """The object's lines per family, or None when the object cannot be identified (logged, skipped)."""
         try:
-            ident = self._ident_tmpl % tuple(_label_value(v) for v in self._identity(obj))
+            ident = self._ident_tmpl % tuple(map(_label_value, self._identity(obj)))
         except Exception as e:  # noqa: BLE001 - odd objects are skipped, never fatal
             self.errors += 1
             log.warning("skipping %s object without usable identity: %r", self.name, e)
             return None
-        fused = []  # per Fused generator: its members' samples, or the exception it raised (each member fails)
-        for fgen in self._fused:
+        out = [EMPTY] * len(self.families)
+        # First every generator runs, collecting the families with samples; then those are formatted in one loop.
+        todo = []
+        add_todo = todo.append
+        for fgen, members in self._fused:
             try:
-                fused.append(fgen(obj))
+                results = fgen(obj)
+            except Exception as e:  # noqa: BLE001 - each member family is skipped, as if its own generator failed
+                for _, _, f in members:
+                    self._failed(f[-1], ident, e)
+                continue
+            for mi, i, f in members:
+                samples = results[mi]
+                if samples:
+                    add_todo((i, f, samples))
+        for gen, i, f in self._plain:
+            try:
+                samples = gen(obj)
             except Exception as e:  # noqa: BLE001
-                fused.append(e)
-        out: list[bytes] = []
-        append = out.append
+                self._failed(f[-1], ident, e)
+                continue
+            if samples:
+                add_todo((i, f, samples))
         fmt = _format_value
         cache = _FORMATTED
         # A family's lines all start with the same head (name, identity labels, the text up to the first own label
-        # value): each sample formats only what follows, and the lines are head + head.join(rest).
-        for fam, gen, shape, name, lead, tmpl, quotes, fi, mi in self._gens:
+        # value): each sample formats only what follows, and the lines are head + head.join(rest). One sample (the
+        # common case) is one f-string.
+        for i, (shape, name, lead, tmpl, quotes, fam), samples in todo:
             try:
-                if fi < 0:
-                    samples = gen(obj)
-                else:
-                    samples = fused[fi]
-                    if isinstance(samples, Exception):
-                        raise samples
-                    samples = samples[mi]
-                if not samples:
-                    append(EMPTY)
-                    continue
                 if shape == _ONE_LABEL:
+                    if len(samples) == 1:
+                        ((values, v),) = samples
+                        x = values[0]
+                        if x.__class__ is not str or '"' in x or "\\" in x or "\n" in x:  # rare: escape; None as ""
+                            x = _label_value(x)
+                        out[i] = f'{name}{ident}{lead}{x}"}} {cache.get(v) or fmt(v)}\n'.encode()
+                        continue
                     rest = []
                     add = rest.append
                     for values, v in samples:
                         x = values[0]
-                        if x.__class__ is not str or '"' in x or "\\" in x or "\n" in x:  # rare: escape, None as ""
+                        if x.__class__ is not str or '"' in x or "\\" in x or "\n" in x:
                             x = _label_value(x)
                         add(f'{x}"}} {cache.get(v) or fmt(v)}\n')
                 elif shape == _IDENT_ONLY:  # identity labels only, already escaped
+                    if len(samples) == 1:
+                        v = samples[0][1]
+                        out[i] = f"{name}{ident}}} {cache.get(v) or fmt(v)}\n".encode()
+                        continue
                     rest = [f"{cache.get(v) or fmt(v)}\n" for _, v in samples]
-                    lead = "} "
                 elif shape == _LABELS:
                     rest = []
                     add = rest.append
@@ -194,12 +219,10 @@ class ResourceRenderer:
                             part = tmpl % tuple(map(_label_value, values))
                         add(f"{part}}} {cache.get(v) or fmt(v)}\n")
                 else:
-                    append(self._render_family(fam, tmpl, ident, samples).encode())
+                    out[i] = _careful(fam, tmpl, ident, samples).encode()
                     continue
                 head = f"{name}{ident}{lead}"
-                append((head + head.join(rest)).encode())
+                out[i] = (head + head.join(rest)).encode()
             except Exception as e:  # noqa: BLE001
-                self.errors += 1
-                log.warning("skipping family %s for %s %s: %r", fam.name, self.name, ident, e)
-                append(EMPTY)
+                self._failed(fam, ident, e)
         return tuple(out)
