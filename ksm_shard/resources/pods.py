@@ -270,9 +270,18 @@ def _info(obj: dict) -> tuple:
               host_network), 1),)  # fmt: skip
 
 
-@lru_cache(maxsize=16384)
+# A dotted-quad IPv4 address as ipaddress (and Go's net.ParseIP) accept it: 0-255 each, ASCII digits, no leading
+# zeros. Pod IPs are unique, so the cache below seldom helps: the common case skips parsing the address.
+_IPV4 = re.compile(r"(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)", re.ASCII)
+
+
 def _ip_family(ip: str) -> str | None:
     """ "4"/"6" like Go's net.ParseIP + To4 (IPv4-mapped IPv6 is "4"); None when it does not parse."""
+    return "4" if _IPV4.fullmatch(ip) else _parsed_ip_family(ip)
+
+
+@lru_cache(maxsize=16384)
+def _parsed_ip_family(ip: str) -> str | None:
     if "%" in ip:  # zoned IPv6 addresses do not parse with net.ParseIP
         return None
     try:
