@@ -31,7 +31,9 @@ def pod_event_lines(pods: int) -> list[bytes]:
 
 
 def reflector(shard: ShardFilter, out: ResourceOutput, renderer: ResourceRenderer) -> Reflector:
-    return Reflector(None, KINDS["pods"], renderer, out.new_slot(), shard)  # type: ignore[arg-type]
+    slot = out.new_slot()
+    slot.current.publish()  # as after its first LIST: events now go to a served store
+    return Reflector(None, KINDS["pods"], renderer, slot, shard)  # type: ignore[arg-type]
 
 
 def measure(pods: int = 20000, shards: int = 8) -> dict:

@@ -89,14 +89,14 @@ class ShardView:
         return all(r.settled.wait(timeout) for r in self.reflectors) and self.ready()
 
     def scrape(
-        self, include: Collection[str] | None, exclude: Collection[str] | None, openmetrics: bool
+        self, include: Collection[str] | None, exclude: Collection[str] | None, openmetrics: bool, gzip: bool
     ) -> list[bytes]:
         outputs = self.outputs
         if include:
             outputs = [o for o in outputs if o.name in include]
         if exclude:
             outputs = [o for o in outputs if o.name not in exclude]
-        return exposition(outputs, openmetrics)
+        return exposition(outputs, openmetrics, gzip)
 
 
 class Exporter:
@@ -199,12 +199,16 @@ class Exporter:
         include: Collection[str] | None = None,
         exclude: Collection[str] | None = None,
         openmetrics: bool = False,
+        gzip: bool = False,
     ) -> list[bytes]:
-        """The /metrics body as buffers, optionally restricted to some resources (?resources=, ?exclude_resources=)."""
+        """The /metrics body as buffers, optionally restricted to some resources (?resources=, ?exclude_resources=).
+
+        With ``gzip`` each buffer is a gzip member (cached per store cell) and their concatenation the gzip body.
+        """
         view = self.view
         if view is None:
             return []
-        return view.scrape(include, exclude, openmetrics)
+        return view.scrape(include, exclude, openmetrics, gzip)
 
     def owned_objects(self) -> dict[str, int]:
         view = self.view

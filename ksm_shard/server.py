@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import socket
 import time
-import zlib
 from collections.abc import Callable, Iterable
 from urllib.parse import parse_qs
 
@@ -22,6 +21,7 @@ from ksm_shard.exporter import Exporter
 from ksm_shard.http_worker import DeadlineThreadWorker
 from ksm_shard.kube.client import KubeClient
 from ksm_shard.options import Options
+from ksm_shard.store import gzip_member
 from ksm_shard.telemetry import Telemetry
 from ksm_shard.webconfig import basic_auth_middleware, load_web_config
 
@@ -31,6 +31,8 @@ TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 OPENMETRICS_VERSIONS = ("1.0.0", "0.0.1")
 ESCAPING_SCHEMES = ("allow-utf-8", "underscores", "dots", "values")
 _CHUNK = 1 << 18  # coalesce small buffers into writes of about this size
+GZIP_EOF = gzip_member(b"# EOF\n")
+GZIP_EMPTY = gzip_member(b"")  # an empty body is still a gzip stream
 
 LANDING = """<html>
 <head><title>ksm-shard</title></head>
@@ -64,23 +66,20 @@ def _coalesce(parts: list[bytes]) -> list[bytes]:
     buf: list[bytes] = []
     size = 0
     for p in parts:
+        if len(p) >= _CHUNK:  # big enough to write as it is: no copy
+            if buf:
+                out.append(b"".join(buf))
+                buf, size = [], 0
+            out.append(p)
+            continue
         buf.append(p)
         size += len(p)
         if size >= _CHUNK:
-            out.append(b"".join(buf) if len(buf) > 1 else p)
+            out.append(b"".join(buf))
             buf, size = [], 0
     if buf:
         out.append(b"".join(buf))
     return out
-
-
-def _gzip(parts: list[bytes]) -> Iterable[bytes]:
-    comp = zlib.compressobj(1, zlib.DEFLATED, 31)  # gzip container, fast level: scrapes are latency-bound
-    for p in parts:
-        data = comp.compress(p)
-        if data:
-            yield data
-    yield comp.flush()
 
 
 def _accepts_gzip(environ: dict) -> bool:
@@ -175,19 +174,21 @@ class MetricsApp:
         include = _resource_list(query.get("resources", []))
         exclude = _resource_list(query.get("exclude_resources", []))
         content_type = negotiate(environ.get("HTTP_ACCEPT", ""))
-        parts = self.exporter.scrape(include or None, exclude or None, openmetrics=content_type is not None)
-        if content_type is not None:
-            parts.append(b"# EOF\n")
+        gzip = self.options.enable_gzip_encoding and _accepts_gzip(environ)
+        openmetrics = content_type is not None
+        parts = self.exporter.scrape(include or None, exclude or None, openmetrics=openmetrics, gzip=gzip)
+        if openmetrics:
+            parts.append(GZIP_EOF if gzip else b"# EOF\n")
         headers = [("Content-Type", content_type or TEXT_CONTENT_TYPE)]
-        if self.options.enable_gzip_encoding and _accepts_gzip(environ):
+        if gzip:
+            # The body is the store's cached gzip members back to back (one valid gzip stream of several members).
             headers.append(("Content-Encoding", "gzip"))
             headers.append(("Vary", "Accept-Encoding"))
-            start_response("200 OK", headers)
-            body: Iterable[bytes] = _gzip(parts)
-        else:
-            headers.append(("Content-Length", str(sum(map(len, parts)))))
-            start_response("200 OK", headers)
-            body = _coalesce(parts)
+            if not parts:
+                parts = [GZIP_EMPTY]
+        headers.append(("Content-Length", str(sum(map(len, parts)))))
+        start_response("200 OK", headers)
+        body = _coalesce(parts)
         self._latency.observe(time.perf_counter() - started)
         return body
 

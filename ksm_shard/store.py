@@ -1,99 +1,346 @@
-"""Rendered store: the exposition bytes of every owned object, kept per family and re-joined only where changed.
+"""Rendered store: the exposition bytes of every owned object, held once, as per-family columns ready to send.
 
-Objects are spread over buckets by an mmh3 hash of their UID (no server has to agree with this hash). Each bucket
-caches the concatenation of its objects' lines per family; a change marks only its bucket dirty, so a scrape
-re-joins just the dirty buckets and otherwise hands out cached buffers. A list/watch stream owns one
-``ObjectStore``; a relist builds a fresh one and swaps it in atomically (``StoreSlot.replace``).
+Objects are spread over buckets by an mmh3 hash of their UID (no server has to agree with this hash). A bucket
+keeps, per family, one ``bytes`` holding the lines of all its objects (a *cell*) plus each object's length in it;
+that cell is the only copy of the lines, so a scrape hands out cells as they are and memory stays close to the
+rendered size. A change is staged per object (``pending``) and folded into the cells of the families whose lines
+really changed: at a scrape, or as soon as a bucket has staged many changes (which bounds the staged copies).
+A cell also caches its gzip member, compressed at the first gzip scrape after it changed (a gzip body may be a
+concatenation of members, which Prometheus and every gzip reader accept). A store doubles its buckets as it
+grows, so cells stay a few KB: small enough that a change rewrites little, large enough that gzip compresses well.
+
+A list/watch stream owns one ``ObjectStore`` and is its only writer. Its first LIST fills it unpublished (scrapes
+see nothing until the list is complete); a relist stages what changed (``Relist``) and commits in one step under
+the store's lock, so a scrape sees the state before or after the relist, never a mix, and unchanged objects are
+never copied.
 """
 
 from __future__ import annotations
 
 import threading
+import zlib
+from array import array
 from collections.abc import Iterable, Sequence
+from itertools import accumulate
+from operator import itemgetter
 
 import mmh3
 
 EMPTY = b""
+ROWS_PER_BUCKET = 32  # a store doubles its buckets past this many objects per bucket on average
+MAX_BUCKETS = 4096
+
+Chunks = tuple[bytes, ...]  # one object's lines per family (b"" where a family has none)
+
+
+def gzip_member(data: bytes) -> bytes:
+    """``data`` as one complete gzip member (level 1: scrapes are latency-bound, and level 1 is ~5x already)."""
+    return zlib.compress(data, 1, 31)
 
 
 class _Bucket:
-    __slots__ = ("objects", "versions", "lock", "joined")
+    __slots__ = ("rows", "versions", "free", "n_rows", "cells", "lens", "hashes", "pending", "gz", "lock")
+
+    def __init__(self, n_families: int) -> None:
+        self.rows: dict[str, int] = {}  # uid -> row (the object's slot in every family's cell)
+        self.versions: dict[str, str] = {}  # uid -> resourceVersion its lines were rendered from
+        self.free: list[int] = []  # rows of deleted objects, for reuse
+        self.n_rows = 0
+        self.cells: list[bytes] = [EMPTY] * n_families
+        self.lens: list[array] = [array("I") for _ in range(n_families)]  # per family, per row: bytes in the cell
+        self.hashes: list[array] = [array("q") for _ in range(n_families)]  # per family, per row: hash of them
+        self.pending: dict[int, Chunks | None] = {}  # row -> lines not yet folded into the cells (None: deleted)
+        self.gz: list[bytes | None] = [None] * n_families  # per family: the cell as a gzip member, once asked for
+        self.lock = threading.Lock()
+
+    def stage(self, uid: str, chunks: Chunks, resource_version: str | None) -> bool:
+        """Stage an object's new lines; True if the object is new here."""
+        row = self.rows.get(uid)
+        new = row is None
+        if row is None:
+            if self.free:
+                row = self.free.pop()
+            else:
+                row = self.n_rows
+                self.n_rows += 1
+                for lens in self.lens:
+                    lens.append(0)
+                for hashes in self.hashes:
+                    hashes.append(0)  # hash(b"") == 0: a new row matches "no lines"
+            self.rows[uid] = row
+        self.pending[row] = chunks
+        if resource_version:
+            self.versions[uid] = resource_version
+        else:
+            self.versions.pop(uid, None)
+        # Staged lines are a second copy of an object's bytes: fold before they pile up (amortized, a fold copies
+        # each changed cell once per quarter of the bucket's objects changed).
+        if len(self.pending) > 16 + (len(self.rows) >> 2):
+            self.fold()
+        return new
+
+    def unstage(self, uid: str) -> bool:
+        row = self.rows.pop(uid, None)
+        if row is None:
+            return False
+        self.versions.pop(uid, None)
+        self.pending[row] = None
+        self.free.append(row)
+        return True
+
+    def fold(self) -> None:
+        """Rewrite the cells of the families whose lines changed in the staged rows; others stay as they are.
+
+        A family's lines count as unchanged when length and hash match those folded before: a 64-bit hash miss
+        (2**-64 per comparison) is the accepted price for not slicing every old cell to compare it.
+        """
+        pending = self.pending
+        if not pending:
+            return
+        self.pending = {}
+        changes = sorted(pending.items())
+        rows = [row for row, _ in changes]
+        empty = (EMPTY,) * len(self.cells)
+        # Per family, the staged rows' new lines (a C-level transposition instead of a loop per family and row).
+        columns = zip(*[chunks if chunks is not None else empty for _, chunks in changes], strict=True)
+        if len(rows) == 1:
+            only = rows[0]
+            for f, (new,) in enumerate(columns):
+                if self.hashes[f][only] == hash(new) and self.lens[f][only] == len(new):
+                    continue  # the usual case for most families of an updated object
+                self._rewrite(f, rows, (new,))
+            return
+        of_rows = itemgetter(*rows)
+        for f, news in enumerate(columns):
+            if of_rows(self.hashes[f]) == tuple(map(hash, news)) and of_rows(self.lens[f]) == tuple(map(len, news)):
+                continue
+            self._rewrite(f, rows, news)
+
+    def _rewrite(self, f: int, rows: list[int], news: Sequence[bytes]) -> None:
+        lens, hashes, cell = self.lens[f], self.hashes[f], self.cells[f]
+        offsets = list(accumulate(lens, initial=0))
+        view = memoryview(cell)
+        pieces: list[bytes | memoryview] = []
+        prev = 0
+        for row, new in zip(rows, news, strict=True):
+            start = offsets[row]
+            if start > prev:
+                pieces.append(view[prev:start])
+            if new:
+                pieces.append(new)
+            prev = offsets[row + 1]
+            lens[row] = len(new)
+            hashes[row] = hash(new)
+        if prev < len(cell):
+            pieces.append(view[prev:])
+        self.cells[f] = b"".join(pieces)
+        del pieces
+        view.release()
+        self.gz[f] = None
+
+    def lines(self, uid: str) -> Chunks | None:
+        row = self.rows.get(uid)
+        if row is None:
+            return None
+        if row in self.pending:
+            return self.pending[row]
+        out = []
+        for f, lens in enumerate(self.lens):
+            start = sum(lens[:row])
+            out.append(self.cells[f][start : start + lens[row]])
+        return tuple(out)
+
+    def take_all(self) -> list[tuple[str, Chunks, str | None]]:
+        """Every object with its lines (copied out of the cells), to move them into other buckets."""
+        self.fold()
+        offsets = [list(accumulate(lens, initial=0)) for lens in self.lens]
+        cols = list(zip(self.cells, offsets, strict=True))
+        versions = self.versions
+        return [
+            (uid, tuple([cell[o[row] : o[row + 1]] for cell, o in cols]), versions.get(uid))
+            for uid, row in self.rows.items()
+        ]
+
+    def gzip_cells(self) -> list[bytes]:
+        gz = self.gz
+        for f, cell in enumerate(self.cells):
+            if gz[f] is None and cell:
+                gz[f] = gzip_member(cell)
+        return [m if m is not None else EMPTY for m in gz]
+
+
+class Relist:
+    """What a relist found, staged: nothing is visible until ``ObjectStore.commit``."""
+
+    __slots__ = ("kept", "changed")
 
     def __init__(self) -> None:
-        self.objects: dict[str, tuple[bytes, ...]] = {}
-        self.versions: dict[str, str] = {}  # uid -> resourceVersion the lines were rendered from
-        self.lock = threading.Lock()
-        self.joined: list[bytes] | None = None  # per family; None when dirty
+        self.kept: set[str] = set()  # listed at the resourceVersion we already rendered: lines stay as they are
+        self.changed: dict[str, tuple[Chunks, str | None]] = {}
+
+    def keep(self, uid: str) -> None:
+        self.kept.add(uid)
+
+    def put(self, uid: str, chunks: Chunks, resource_version: str | None = None) -> None:
+        self.changed[uid] = (chunks, resource_version)
+
+    def __len__(self) -> int:
+        return len(self.kept) + len(self.changed)
 
 
 class ObjectStore:
     """Rendered lines of the objects of one list/watch stream, keyed by UID."""
 
-    def __init__(self, n_families: int, n_buckets: int = 64) -> None:
+    def __init__(self, n_families: int, n_buckets: int = 1, published: bool = True) -> None:
+        if n_buckets < 1 or n_buckets & (n_buckets - 1):
+            raise ValueError(f"n_buckets must be a power of two, got {n_buckets}")
         self.n_families = n_families
-        self._buckets = [_Bucket() for _ in range(n_buckets)]
-        self._n = n_buckets
+        self._buckets: list[_Bucket | None] = [None] * n_buckets
+        self._mask = n_buckets - 1
+        self._count = 0
+        self._create = threading.Lock()
+        self.lock = threading.RLock()  # a scrape's read of all buckets vs. a relist's commit or a resize
+        self.published = published  # False while the first LIST fills it: scrapes see nothing yet
 
-    def _bucket(self, uid: str) -> _Bucket:
-        return self._buckets[mmh3.hash(uid, signed=False) % self._n]
+    def _bucket(self, uid: str) -> _Bucket | None:
+        return self._buckets[mmh3.hash(uid, signed=False) & self._mask]
 
-    def put(self, uid: str, chunks: tuple[bytes, ...], resource_version: str | None = None) -> None:
-        b = self._bucket(uid)
+    def _bucket_for_write(self, uid: str) -> _Bucket:
+        i = mmh3.hash(uid, signed=False) & self._mask
+        b = self._buckets[i]
+        if b is None:
+            with self._create:
+                b = self._buckets[i]
+                if b is None:
+                    b = self._buckets[i] = _Bucket(self.n_families)
+        return b
+
+    def _grow(self) -> None:
+        """Double the buckets, splitting one bucket at a time (only one bucket's lines are copied at once).
+
+        Only the stream's own reflector thread writes to a store, so no put races this; scrapes wait on the lock.
+        """
+        with self.lock:
+            n = len(self._buckets)
+            buckets: list[_Bucket | None] = self._buckets + [None] * n
+            for i in range(n):
+                old = buckets[i]
+                if old is None:
+                    continue
+                with old.lock:
+                    moved = old.take_all()
+                halves: list[_Bucket | None] = [None, None]
+                for uid, chunks, rv in moved:
+                    half = 1 if mmh3.hash(uid, signed=False) & n else 0
+                    b = halves[half]
+                    if b is None:
+                        b = halves[half] = _Bucket(self.n_families)
+                    b.stage(uid, chunks, rv)
+                for b in halves:
+                    if b is not None:
+                        b.fold()
+                buckets[i], buckets[i + n] = halves
+            self._buckets = buckets
+            self._mask = 2 * n - 1
+
+    def reserve(self, expected: int) -> None:
+        """Size an empty store for about ``expected`` objects (a LIST's first page tells), saving the doublings."""
+        if self._count or expected <= ROWS_PER_BUCKET:
+            return
+        n = 1
+        while n * ROWS_PER_BUCKET < expected and n < MAX_BUCKETS:
+            n *= 2
+        with self.lock:
+            self._buckets = [None] * n
+            self._mask = n - 1
+
+    def put(self, uid: str, chunks: Chunks, resource_version: str | None = None) -> None:
+        b = self._bucket_for_write(uid)
         with b.lock:
-            b.objects[uid] = chunks
-            if resource_version:
-                b.versions[uid] = resource_version
-            else:
-                b.versions.pop(uid, None)
-            b.joined = None
+            new = b.stage(uid, chunks, resource_version)
+        if new:
+            self._count += 1
+            n = len(self._buckets)
+            if self._count > ROWS_PER_BUCKET * n and n < MAX_BUCKETS:
+                self._grow()
 
     def delete(self, uid: str) -> bool:
         b = self._bucket(uid)
+        if b is None:
+            return False
         with b.lock:
-            b.versions.pop(uid, None)
-            if b.objects.pop(uid, None) is None:
-                return False
-            b.joined = None
-            return True
+            gone = b.unstage(uid)
+        if gone:
+            self._count -= 1
+        return gone
 
-    def get(self, uid: str) -> tuple[bytes, ...] | None:
-        return self._bucket(uid).objects.get(uid)
-
-    def get_if_version(self, uid: str, resource_version: str) -> tuple[bytes, ...] | None:
-        """The object's lines if they were rendered from exactly this resourceVersion (a relist can reuse them)."""
+    def get(self, uid: str) -> Chunks | None:
         b = self._bucket(uid)
+        if b is None:
+            return None
         with b.lock:
-            if b.versions.get(uid) == resource_version:
-                return b.objects.get(uid)
-        return None
+            return b.lines(uid)
+
+    def version(self, uid: str) -> str | None:
+        """The resourceVersion the object's lines were rendered from (a relist keeps them if it is unchanged)."""
+        b = self._bucket(uid)
+        return b.versions.get(uid) if b is not None else None
+
+    def clear(self) -> None:
+        with self.lock:
+            self._buckets = [None]
+            self._mask = 0
+            self._count = 0
+
+    def publish(self) -> None:
+        self.published = True
+
+    def commit(self, relist: Relist) -> tuple[int, int]:
+        """Apply a relist in one step: objects neither kept nor changed are deleted. Returns (changed, deleted)."""
+        kept, changed = relist.kept, relist.changed
+        deleted = 0
+        with self.lock:
+            for b in self._buckets:
+                if b is None:
+                    continue
+                with b.lock:
+                    for uid in [u for u in b.rows if u not in kept and u not in changed]:
+                        b.unstage(uid)
+                        deleted += 1
+            self._count -= deleted
+            for uid, (chunks, rv) in changed.items():
+                self.put(uid, chunks, rv)
+            for b in self._buckets:
+                if b is not None and b.pending:
+                    with b.lock:
+                        b.fold()
+        return len(changed), deleted
 
     def __len__(self) -> int:
-        return sum(len(b.objects) for b in self._buckets)
+        return self._count
 
     def __contains__(self, uid: str) -> bool:
-        return uid in self._bucket(uid).objects
+        b = self._bucket(uid)
+        return b is not None and uid in b.rows
 
-    def family_columns(self) -> list[list[bytes]]:
-        """Per bucket, the joined lines per family (re-joining only buckets changed since the last call)."""
+    def family_columns(self, gzip: bool = False) -> list[list[bytes]]:
+        """Per non-empty bucket, its cells per family (as gzip members with ``gzip``); staged changes folded first."""
         out = []
-        n = self.n_families
-        for b in self._buckets:
-            joined = b.joined
-            if joined is None:
+        with self.lock:
+            if not self.published:
+                return out
+            for b in self._buckets:
+                if b is None:
+                    continue
                 with b.lock:
-                    joined = b.joined
-                    if joined is None:
-                        if b.objects:
-                            joined = [b"".join(col) for col in zip(*b.objects.values(), strict=True)]
-                        else:
-                            joined = [EMPTY] * n
-                        b.joined = joined
-            out.append(joined)
+                    b.fold()
+                    if b.rows:
+                        out.append(b.gzip_cells() if gzip else list(b.cells))
         return out
 
 
 class StoreSlot:
-    """The current store of one list/watch stream; replaced whole after a (re)list."""
+    """Where readers find the current store of one list/watch stream."""
 
     __slots__ = ("current",)
 
@@ -119,30 +366,40 @@ class ResourceOutput:
         self.openmetrics_headers = tuple(openmetrics_headers) if openmetrics_headers is not None else self.headers
         self.family_names = tuple(family_names)
         self.slots: list[StoreSlot] = []
+        self._gzip_headers: dict[bool, tuple[bytes, ...]] = {}
 
     def new_slot(self) -> StoreSlot:
-        slot = StoreSlot(ObjectStore(len(self.headers)))
+        slot = StoreSlot(ObjectStore(len(self.headers), published=False))  # its reflector's first LIST publishes
         self.slots.append(slot)
         return slot
+
+    def header_parts(self, openmetrics: bool, gzip: bool) -> tuple[bytes, ...]:
+        headers = self.openmetrics_headers if openmetrics else self.headers
+        if not gzip:
+            return headers
+        members = self._gzip_headers.get(openmetrics)
+        if members is None:
+            members = self._gzip_headers[openmetrics] = tuple(gzip_member(h) for h in headers)
+        return members
 
     def __len__(self) -> int:
         return sum(len(s.current) for s in self.slots)
 
 
-def exposition(outputs: Iterable[ResourceOutput], openmetrics: bool = False) -> list[bytes]:
+def exposition(outputs: Iterable[ResourceOutput], openmetrics: bool = False, gzip: bool = False) -> list[bytes]:
     """The /metrics body as a list of buffers: resources in the given order, each family contiguous.
 
     A resource without objects writes nothing (not even headers); a family name already written by an earlier
-    resource does not repeat its header. Nothing here formats: it only concatenates pre-rendered bytes.
+    resource does not repeat its header. Nothing here formats: it only hands out pre-rendered cells. With
+    ``gzip`` every buffer is a complete gzip member and the list concatenated is the gzip-encoded body.
     """
     parts: list[bytes] = []
     seen: set[str] = set()
     for out in outputs:
-        stores = [s.current for s in out.slots]
-        columns = [col for st in stores for col in st.family_columns()]
-        if not any(len(st) for st in stores):
+        columns = [col for s in out.slots for col in s.current.family_columns(gzip)]
+        if not columns:
             continue
-        for f, header in enumerate(out.openmetrics_headers if openmetrics else out.headers):
+        for f, header in enumerate(out.header_parts(openmetrics, gzip)):
             name = out.family_names[f]
             if name not in seen:
                 seen.add(name)

@@ -217,11 +217,11 @@ def test_relist_reuses_lines_of_unchanged_objects(storage, sim, make_exporter) -
     assert wait_for(lambda: owned_name in renders)  # the watch rendered the new version
     before = body(exp)
     renders.clear()
-    old_store = refl.slot.current
+    lists = refl.lists
     sim.fail_next("GET", r"watch=true", 503, count=2)
     sim.drop_watches()
     storage.create("pods", pod("elsewhere"))  # moves the RV past what the reflector holds
     storage.compact()  # so the resume gets 410: a full relist
-    assert wait_for(lambda: refl.relists >= 1 and refl.slot.current is not old_store, timeout=15)
+    assert wait_for(lambda: refl.relists >= 1 and refl.lists > lists, timeout=15)
     assert renders == [] and refl.reused == owned
     assert body(exp) == before

@@ -3,14 +3,15 @@
 Why our own and not ``kubernetes.watch.Watch``: that one retries a 410 only once, reconnects without backoff and
 parses every event three times. Here:
 
-* LIST pages (``limit`` + ``continue``) are decoded item by item from raw bytes; a relist builds a new store and
-  swaps it in atomically when complete, so objects deleted while we were disconnected disappear.
+* LIST pages (``limit`` + ``continue``) are decoded item by item from raw bytes; a relist stages what changed and
+  commits it atomically when complete, so objects deleted while we were disconnected disappear, and unchanged
+  objects are neither re-rendered nor copied.
 * WATCH starts at the list's resourceVersion with bookmarks, a server-side ``timeoutSeconds`` and a client-side read
   timeout; a dropped stream resumes from the last resourceVersion seen (no relist); 410 Gone triggers a relist.
 * Errors back off exponentially with full jitter, honouring ``Retry-After`` (from the header or from an ERROR
   event's ``details.retryAfterSeconds``). A 410 relists at once, but a storm of them backs off like any error.
 * A LIST whose ``continue`` token expired (410 on a later page) is restarted, unpaginated, like client-go's pager
-  (``FullListIfExpired``): a truncated list is never swapped in.
+  (``FullListIfExpired``): a truncated list is never committed.
 * A watch response not read to its end (an ERROR event, a broken stream, a stop) has its connection closed, never
   returned to the shared pool where the next request would read the rest of the old stream.
 * A stream is ``settled`` once it synced or the apiserver refused it for good (403 Forbidden: RBAC; 404: the
@@ -37,7 +38,7 @@ from ksm_shard.kube.client import ApiError, KubeClient
 from ksm_shard.kube.decode import DecodeError, object_decoders
 from ksm_shard.kube.kinds import Kind
 from ksm_shard.sharding import ShardFilter
-from ksm_shard.store import ObjectStore, StoreSlot
+from ksm_shard.store import ObjectStore, Relist, StoreSlot
 
 log = logging.getLogger(__name__)
 
@@ -271,17 +272,24 @@ class Reflector:
     # --- LIST ------------------------------------------------------------------------------------------------
 
     def list_and_replace(self) -> None:
-        """Page through a full LIST into a new store; swap it in only when complete.
+        """Page through a full LIST; the store changes only when it is complete.
 
+        The first LIST fills the (unpublished) store and publishes it. A relist stages what changed and commits it
+        in one step: objects listed at the resourceVersion we rendered keep their lines untouched (no decode, no
+        render, no copy), deleted ones go, so a relist never holds a second copy of unchanged objects.
         If a ``continue`` token expires (410 on a later page), the pages read so far are dropped and the list
         starts over at once, unpaginated (client-go's pager does the same): never keep a truncated list, and never
         chase a token that keeps expiring because the paginated list is slower than the apiserver's compaction.
         """
         base = self._query()
         paginate = True
-        previous = self.slot.current  # what we serve now: its lines are reused for unchanged objects
+        store = self.slot.current
+        first = not store.published
         while True:
-            store = ObjectStore(len(self.renderer.families))
+            relist = None if first else Relist()
+            if first:
+                store.clear()
+            listed = 0
             cont: str | None = None
             server_filtered = True
             rv = None
@@ -305,8 +313,13 @@ class Reflector:
                     shard_info = md.get("shardInfo")
                     if not (isinstance(shard_info, dict) and shard_info.get("selector")):
                         server_filtered = False
+                    remaining = md.get("remainingItemCount")
+                    if first and cont is None and isinstance(remaining, int) and remaining > 0:
+                        # Size the store once for what is coming instead of doubling it as it fills.
+                        expected = len(page.items) + remaining
+                        store.reserve(expected if server_filtered else expected // self.shard.total_shards)
                     for raw in page.items:
-                        self._ingest(store, bytes(raw), previous)
+                        listed += self._ingest(store, relist, bytes(raw))
                     cont = md.get("continue") or None
                     if not cont:
                         rv = md.get("resourceVersion")
@@ -314,7 +327,7 @@ class Reflector:
             except ApiError as e:
                 if e.status == 410 and cont and paginate:
                     log.info("%s: continue token expired after %d objects, listing again unpaginated", self.path,
-                             len(store))  # fmt: skip
+                             listed)  # fmt: skip
                     self.relists += 1
                     paginate = False
                     continue
@@ -327,7 +340,10 @@ class Reflector:
         self._on_list("success")
         self.lists += 1
         self.server_side_filtered = self.send_shard_selector and server_filtered
-        self.slot.replace(store)
+        if relist is None:
+            store.publish()
+        else:
+            store.commit(relist)
         self.resource_version = rv
         self._last_unowned_line = None
         self._recovered()
@@ -335,38 +351,39 @@ class Reflector:
         self.settled.set()
         log.debug("%s: listed %d owned objects at rv %s", self.path, len(store), rv)
 
-    def _ingest(self, store: ObjectStore, raw: bytes, previous: ObjectStore | None = None) -> None:
+    def _ingest(self, store: ObjectStore, relist: Relist | None, raw: bytes) -> int:
+        """One listed object into the store (first LIST) or the relist's staging; 1 if owned and kept."""
         shard = self.shard
         uid = scan_uid(raw)
         if shard.sharded and uid is not None and not shard.owns(uid):
-            return
-        if previous is not None and uid is not None:
-            # A relist mostly sees objects we already rendered: an unchanged resourceVersion means the same
-            # lines, so reuse them (no decode, no render, and the old and new store share the bytes in memory).
+            return 0
+        if relist is not None and uid is not None:
+            # A relist mostly sees objects we already rendered: an unchanged resourceVersion means the same lines.
             rv = scan_resource_version(raw)
             if rv is not None:
                 uid_str, rv_str = uid.decode(), rv.decode()
-                chunks = previous.get_if_version(uid_str, rv_str)
-                if chunks is not None:
-                    store.put(uid_str, chunks, rv_str)
+                if store.version(uid_str) == rv_str:
+                    relist.keep(uid_str)
                     self.reused += 1
-                    return
+                    return 1
         try:
             obj = self._decode_object(raw)
         except DecodeError as e:
             log.warning("%s: skipping undecodable object: %s", self.path, e)
-            return
+            return 0
         md = obj.get("metadata") if isinstance(obj, dict) else None
         uid_str = md.get("uid") if isinstance(md, dict) else None
         if not isinstance(uid_str, str) or not uid_str:
             log.warning("%s: skipping object without metadata.uid", self.path)
-            return
+            return 0
         if shard.sharded and not shard.owns(uid_str.encode()):
-            return
+            return 0
         chunks = self.renderer.render(obj)
-        if chunks is not None:
-            rv = md.get("resourceVersion")
-            store.put(uid_str, chunks, rv if isinstance(rv, str) else None)
+        if chunks is None:
+            return 0
+        rv = md.get("resourceVersion")
+        (relist if relist is not None else store).put(uid_str, chunks, rv if isinstance(rv, str) else None)
+        return 1
 
     # --- WATCH -----------------------------------------------------------------------------------------------
 

@@ -1,0 +1,129 @@
+"""The rendered store: one copy of the bytes in per-family cells, changes folded only where lines changed."""
+
+from __future__ import annotations
+
+import gzip
+import random
+
+from ksm_shard.store import ObjectStore, Relist, ResourceOutput, exposition
+
+
+def lines(i: int, version: int = 0) -> tuple[bytes, bytes, bytes]:
+    return (f'a{{o="{i}"}} {version}\n'.encode(), f'b{{o="{i}"}} 1\n'.encode(), b"" if i % 3 else f"c{i}\n".encode())
+
+
+def body(store: ObjectStore, gz: bool = False) -> list[bytes]:
+    return [cell for col in store.family_columns(gz) for cell in col]
+
+
+def as_set(store: ObjectStore) -> set[bytes]:
+    return {line for cell in body(store) for line in cell.splitlines()}
+
+
+def test_cells_hold_every_objects_lines_once() -> None:
+    store = ObjectStore(3, n_buckets=8)
+    for i in range(100):
+        store.put(f"u{i}", lines(i))
+    expected = {line for i in range(100) for chunk in lines(i) for line in chunk.splitlines()}
+    assert as_set(store) == expected
+    assert sum(len(c) for c in body(store)) == sum(len(c) for i in range(100) for c in lines(i))
+    assert store.get("u42") == lines(42) and store.get("nope") is None and len(store) == 100
+
+
+def test_a_change_rewrites_only_the_cells_whose_lines_changed() -> None:
+    store = ObjectStore(3, n_buckets=8)
+    for i in range(100):
+        store.put(f"u{i}", lines(i))
+    first = store.family_columns()
+    store.put("u5", lines(5, version=7))  # only family "a" changes
+    store.put("u6", lines(6))  # nothing changes
+    second = store.family_columns()
+    same = sum(1 for a, b in zip(first, second, strict=True) for x, y in zip(a, b, strict=True) if x is y)
+    assert same == 8 * 3 - 1  # one cell of 24 rewritten
+    assert b'a{o="5"} 7\n' in b"".join(body(store)) and b'a{o="5"} 0\n' not in b"".join(body(store))
+    assert store.get("u5") == lines(5, version=7)
+
+
+def test_deletes_and_row_reuse_keep_cells_exact() -> None:
+    rng = random.Random(3)
+    store = ObjectStore(3, n_buckets=4)
+    truth: dict[str, tuple[bytes, ...]] = {}
+    for step in range(3000):
+        uid = f"u{rng.randrange(200)}"
+        if rng.random() < 0.3:
+            assert store.delete(uid) == (uid in truth)
+            truth.pop(uid, None)
+        else:
+            truth[uid] = lines(int(uid[1:]), version=step)
+            store.put(uid, truth[uid])
+        if step % 97 == 0:  # scrapes now and then fold what is staged
+            assert as_set(store) == {ln for ch in truth.values() for c in ch for ln in c.splitlines()}
+    assert as_set(store) == {ln for ch in truth.values() for c in ch for ln in c.splitlines()}
+    assert all(store.get(u) == ch for u, ch in truth.items()) and len(store) == len(truth)
+
+
+def test_staged_changes_are_folded_before_they_pile_up() -> None:
+    store = ObjectStore(3)
+    for i in range(20000):
+        store.put(f"u{i}", lines(i))
+    buckets = [b for b in store._buckets if b is not None]
+    staged = sum(len(b.pending) for b in buckets)
+    assert staged <= 16 * len(buckets) + 20000 // 4  # never a full second copy of the lines
+
+
+def test_buckets_double_as_the_store_grows_and_shrink_back_on_clear() -> None:
+    store = ObjectStore(3)
+    for i in range(5000):
+        store.put(f"u{i}", lines(i), str(i))
+    assert len(store._buckets) == 256  # 5000 objects at <= 32 per bucket on average
+    assert max(len(b.rows) for b in store._buckets if b is not None) < 100
+    assert all(store.get(f"u{i}") == lines(i) and store.version(f"u{i}") == str(i) for i in range(5000))
+    assert as_set(store) == {ln for i in range(5000) for c in lines(i) for ln in c.splitlines()}
+    store.clear()
+    assert len(store) == 0 and body(store) == []
+
+
+def test_gzip_members_decode_to_the_plain_body_and_are_reused() -> None:
+    store = ObjectStore(3, n_buckets=8)
+    for i in range(100):
+        store.put(f"u{i}", lines(i))
+    assert gzip.decompress(b"".join(body(store, gz=True))) == b"".join(body(store))
+    first = store.family_columns(gzip=True)
+    store.put("u5", lines(5, version=9))
+    second = store.family_columns(gzip=True)
+    same = sum(1 for a, b in zip(first, second, strict=True) for x, y in zip(a, b, strict=True) if x is y)
+    assert same == 8 * 3 - 1  # only the changed cell was compressed again
+    assert gzip.decompress(b"".join(body(store, gz=True))) == b"".join(body(store))
+
+
+def test_exposition_gzip_equals_plain() -> None:
+    out = ResourceOutput("things", [b"# HELP a x\n", b"# HELP b x\n", b"# HELP c x\n"], ["a", "b", "c"])
+    slot = out.new_slot()
+    for i in range(50):
+        slot.current.put(f"u{i}", lines(i))
+    assert exposition([out]) == []  # not published: its first LIST is not complete
+    slot.current.publish()
+    plain = b"".join(exposition([out]))
+    assert plain.startswith(b"# HELP a x\na{") and plain.count(b"# HELP") == 3
+    assert gzip.decompress(b"".join(exposition([out], gzip=True))) == plain
+
+
+def test_relist_commits_in_one_step_and_keeps_unchanged_cells() -> None:
+    store = ObjectStore(3, n_buckets=8)
+    for i in range(100):
+        store.put(f"u{i}", lines(i), "1")
+    before = store.family_columns()
+    relist = Relist()
+    for i in range(100):
+        if i == 7:
+            continue  # deleted while we were away
+        if store.version(f"u{i}") == "1" and i != 8:
+            relist.keep(f"u{i}")
+        else:
+            relist.put(f"u{i}", lines(i, version=2), "2")
+    relist.put("new", lines(1000), "3")
+    assert store.family_columns() == before  # nothing visible before the commit
+    assert store.commit(relist) == (2, 1)
+    text = b"".join(body(store))
+    assert b'o="7"' not in text and b'a{o="8"} 2\n' in text and b'a{o="1000"} 0\n' in text
+    assert len(store) == 100 and store.version("u8") == "2" and store.version("u9") == "1"
