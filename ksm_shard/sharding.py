@@ -16,20 +16,28 @@ from __future__ import annotations
 
 import sys
 
+try:  # C through cffi: ~0.1 us per UID instead of ~3.5 us for the loop below, on every not-owned watch event
+    from fnv_c import fnv1a_64 as _fnv1a64_c
+except ImportError:  # no wheel for this platform: the pure-Python loop gives the same hashes
+    _fnv1a64_c = None
+
 FNV64_OFFSET = 0xCBF29CE484222325
 FNV64_PRIME = 0x100000001B3
 _MASK64 = (1 << 64) - 1
 HASH_SPACE = 1 << 64
 
 
-def fnv1a64(data: bytes) -> int:
-    """FNV-1a, 64 bit, over ``data`` (Go's ``hash/fnv.New64a``)."""
+def fnv1a64_py(data: bytes) -> int:
+    """FNV-1a, 64 bit, over ``data`` (Go's ``hash/fnv.New64a``), in pure Python."""
     h = FNV64_OFFSET
     prime = FNV64_PRIME
     mask = _MASK64
     for byte in data:
         h = ((h ^ byte) * prime) & mask
     return h
+
+
+fnv1a64 = _fnv1a64_c if _fnv1a64_c is not None else fnv1a64_py
 
 
 def shard_range(shard: int, total_shards: int) -> tuple[int, int]:
@@ -79,10 +87,7 @@ class ShardFilter:
 
     def owns(self, uid: bytes) -> bool:
         """True when the object with this UID (raw UTF-8 bytes) belongs to this shard."""
-        h = FNV64_OFFSET
-        for byte in uid:
-            h = ((h ^ byte) * FNV64_PRIME) & _MASK64
-        return self.start <= h < self.end
+        return self.start <= fnv1a64(uid) < self.end
 
     def owns_str(self, uid: str) -> bool:
         return self.owns(uid.encode())

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from ksm_shard.sharding import ShardFilter, fnv1a64, shard_of, shard_range, shard_selector
+from ksm_shard.sharding import ShardFilter, fnv1a64, fnv1a64_py, shard_of, shard_range, shard_selector
 
 
 def reference_fnv1a64(data: bytes) -> int:
@@ -27,14 +27,23 @@ def reference_fnv1a64(data: bytes) -> int:
 )
 def test_known_vectors(data: bytes, expected: int) -> None:
     assert fnv1a64(data) == expected
+    assert fnv1a64_py(data) == expected  # the fallback where the C hash is not installed
     assert reference_fnv1a64(data) == expected
+
+
+def test_the_fast_c_hash_is_in_use_and_agrees_with_the_fallback() -> None:
+    assert fnv1a64 is not fnv1a64_py  # fnv-c is a dependency: the hot path must not silently run the slow loop
+    rng = random.Random(11)
+    for n in range(300):
+        data = rng.randbytes(n % 70)
+        assert fnv1a64(data) == fnv1a64_py(data)
 
 
 def test_matches_independent_implementation_on_uids() -> None:
     rng = random.Random(7)
     for _ in range(200):
         uid = str(uuid.UUID(int=rng.getrandbits(128), version=4)).encode()
-        assert fnv1a64(uid) == reference_fnv1a64(uid)
+        assert fnv1a64(uid) == reference_fnv1a64(uid) == fnv1a64_py(uid)
 
 
 def test_upstream_test_uid_lands_in_first_half() -> None:
