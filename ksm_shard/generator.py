@@ -11,7 +11,6 @@ import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from ksm_shard.render import escape_label_value, family_header, format_value
 from ksm_shard.resources.base import LABELS, Family, FusedMember, ResourceDef, allowlist_gen
@@ -23,14 +22,6 @@ EMPTY = b""
 _IDENT_ONLY, _ONE_LABEL, _LABELS, _PAIRS = range(4)
 # Values most samples carry; True/1 and False/0 share entries (1 == True), as do 1.0/1 and 0.0/0.
 _FORMATTED: dict = {0: "0", 1: "1", -1: "-1"}
-# Floats recur (quantities: "100m" is 0.1 in many pods) and their Go-style formatting costs several lookups; integers
-# are formatted faster than a cache would find them (timestamps seldom recur). Zeros never get here (_FORMATTED
-# has them), so -0.0 and 0.0 sharing a cache entry does not matter.
-_format_float = lru_cache(maxsize=4096)(format_value)
-
-
-def _format_value(v: float | int | bool) -> str:
-    return format_value(v) if v.__class__ is int else _format_float(v)
 
 
 @dataclass(frozen=True)
@@ -179,7 +170,7 @@ class ResourceRenderer:
                 continue
             if samples:
                 add_todo((i, f, samples))
-        fmt = _format_value
+        fmt = format_value
         cache = _FORMATTED
         # A family's lines all start with the same head (name, identity labels, the text up to the first own label
         # value): each sample formats only what follows, and the lines are head + head.join(rest). One sample (the
