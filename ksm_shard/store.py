@@ -22,7 +22,6 @@ import zlib
 from array import array
 from collections.abc import Iterable, Sequence
 from itertools import accumulate
-from operator import itemgetter
 
 import mmh3
 
@@ -39,7 +38,8 @@ def gzip_member(data: bytes) -> bytes:
 
 
 class _Bucket:
-    __slots__ = ("rows", "versions", "free", "n_rows", "cells", "lens", "hashes", "pending", "gz", "lock")
+    __slots__ = ("rows", "versions", "free", "n_rows", "cells", "lens", "row_hashes", "pending", "gz", "lock",
+                 "empty", "families")
 
     def __init__(self, n_families: int) -> None:
         self.rows: dict[str, int] = {}  # uid -> row (the object's slot in every family's cell)
@@ -48,7 +48,9 @@ class _Bucket:
         self.n_rows = 0
         self.cells: list[bytes] = [EMPTY] * n_families
         self.lens: list[array] = [array("I") for _ in range(n_families)]  # per family, per row: bytes in the cell
-        self.hashes: list[array] = [array("q") for _ in range(n_families)]  # per family, per row: hash of them
+        self.row_hashes: list[array] = []  # per row: the hash of its lines per family, as last folded
+        self.empty: Chunks = (EMPTY,) * n_families
+        self.families = range(n_families)
         self.pending: dict[int, Chunks | None] = {}  # row -> lines not yet folded into the cells (None: deleted)
         self.gz: list[bytes | None] = [None] * n_families  # per family: the cell as a gzip member, once asked for
         self.lock = threading.Lock()
@@ -65,17 +67,16 @@ class _Bucket:
                 self.n_rows += 1
                 for lens in self.lens:
                     lens.append(0)
-                for hashes in self.hashes:
-                    hashes.append(0)  # hash(b"") == 0: a new row matches "no lines"
+                self.row_hashes.append(array("q", bytes(8 * len(self.lens))))  # hash(b"") == 0: "no lines"
             self.rows[uid] = row
         self.pending[row] = chunks
         if resource_version:
             self.versions[uid] = resource_version
         else:
             self.versions.pop(uid, None)
-        # Staged lines are a second copy of an object's bytes: fold before they pile up (amortized, a fold copies
-        # each changed cell once per quarter of the bucket's objects changed).
-        if len(self.pending) > 16 + (len(self.rows) >> 2):
+        # Staged lines are a second copy of an object's bytes: fold before they pile up (at most ~1/8 of a bucket,
+        # which also spreads a fold's fixed cost, a check per family, over several changes).
+        if len(self.pending) > 4 + (len(self.rows) >> 3):
             self.fold()
         return new
 
@@ -91,38 +92,37 @@ class _Bucket:
     def fold(self) -> None:
         """Rewrite the cells of the families whose lines changed in the staged rows; others stay as they are.
 
-        A family's lines count as unchanged when length and hash match those folded before: a 64-bit hash miss
-        (2**-64 per comparison) is the accepted price for not slicing every old cell to compare it.
+        Each row keeps the hashes of its lines per family: an update is compared family by family without slicing
+        the old cells, and an object whose lines did not change at all costs one array comparison. Equal hashes
+        count as equal lines: a 64-bit hash miss (2**-64 per comparison) is the accepted price.
         """
         pending = self.pending
         if not pending:
             return
         self.pending = {}
-        changes = sorted(pending.items())
-        rows = [row for row, _ in changes]
-        empty = (EMPTY,) * len(self.cells)
-        # Per family, the staged rows' new lines (a C-level transposition instead of a loop per family and row).
-        columns = zip(*[chunks if chunks is not None else empty for _, chunks in changes], strict=True)
-        if len(rows) == 1:
-            only = rows[0]
-            for f, (new,) in enumerate(columns):
-                if self.hashes[f][only] == hash(new) and self.lens[f][only] == len(new):
-                    continue  # the usual case for most families of an updated object
-                self._rewrite(f, rows, (new,))
-            return
-        of_rows = itemgetter(*rows)
-        for f, news in enumerate(columns):
-            if of_rows(self.hashes[f]) == tuple(map(hash, news)) and of_rows(self.lens[f]) == tuple(map(len, news)):
-                continue
-            self._rewrite(f, rows, news)
+        empty = self.empty
+        row_hashes = self.row_hashes
+        edits: dict[int, list[tuple[int, bytes]]] = {}
+        for row, chunks in sorted(pending.items()):
+            if chunks is None:
+                chunks = empty
+            new = array("q", map(hash, chunks))
+            old = row_hashes[row]
+            if new == old:
+                continue  # same lines as folded before (a status heartbeat that changes no metric)
+            row_hashes[row] = new
+            for f in [f for f, a, b in zip(self.families, old, new, strict=True) if a != b]:
+                edits.setdefault(f, []).append((row, chunks[f]))
+        for f, changes in edits.items():
+            self._rewrite(f, changes)
 
-    def _rewrite(self, f: int, rows: list[int], news: Sequence[bytes]) -> None:
-        lens, hashes, cell = self.lens[f], self.hashes[f], self.cells[f]
+    def _rewrite(self, f: int, changes: list[tuple[int, bytes]]) -> None:
+        lens, cell = self.lens[f], self.cells[f]
         offsets = list(accumulate(lens, initial=0))
         view = memoryview(cell)
         pieces: list[bytes | memoryview] = []
         prev = 0
-        for row, new in zip(rows, news, strict=True):
+        for row, new in changes:  # in row order
             start = offsets[row]
             if start > prev:
                 pieces.append(view[prev:start])
@@ -130,7 +130,6 @@ class _Bucket:
                 pieces.append(new)
             prev = offsets[row + 1]
             lens[row] = len(new)
-            hashes[row] = hash(new)
         if prev < len(cell):
             pieces.append(view[prev:])
         self.cells[f] = b"".join(pieces)
@@ -293,7 +292,13 @@ class ObjectStore:
             self._count = 0
 
     def publish(self) -> None:
-        self.published = True
+        """The first LIST is complete: fold what is staged (the first scrape then finds it ready) and serve it."""
+        with self.lock:
+            for b in self._buckets:
+                if b is not None and b.pending:
+                    with b.lock:
+                        b.fold()
+            self.published = True
 
     def commit(self, relist: Relist) -> tuple[int, int]:
         """Apply a relist in one step: objects neither kept nor changed are deleted. Returns (changed, deleted)."""
