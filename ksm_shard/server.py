@@ -7,10 +7,7 @@ Both listeners share the app, which dispatches on the listener's own port (gthre
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import logging
-import os
 import socket
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -21,10 +18,11 @@ from prometheus_client import make_wsgi_app
 
 from ksm_shard import __version__
 from ksm_shard.exporter import Exporter
+from ksm_shard.gzipbody import GzipBody
 from ksm_shard.http_worker import DeadlineThreadWorker
 from ksm_shard.kube.client import KubeClient
+from ksm_shard.memory import release_free_memory, tune_malloc
 from ksm_shard.options import Options
-from ksm_shard.store import gzip_member
 from ksm_shard.telemetry import Telemetry
 from ksm_shard.webconfig import basic_auth_middleware, load_web_config
 
@@ -34,8 +32,6 @@ TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 OPENMETRICS_VERSIONS = ("1.0.0", "0.0.1")
 ESCAPING_SCHEMES = ("allow-utf-8", "underscores", "dots", "values")
 _CHUNK = 1 << 18  # coalesce small buffers into writes of about this size
-GZIP_EOF = gzip_member(b"# EOF\n")
-GZIP_EMPTY = gzip_member(b"")  # an empty body is still a gzip stream
 
 LANDING = """<html>
 <head><title>ksm-shard</title></head>
@@ -181,15 +177,13 @@ class MetricsApp:
         gzip = self.options.enable_gzip_encoding and _accepts_gzip(environ)
         openmetrics = content_type is not None
         parts = self.exporter.scrape(include or None, exclude or None, openmetrics=openmetrics, gzip=gzip)
-        if openmetrics:
-            parts.append(GZIP_EOF if gzip else b"# EOF\n")
+        if gzip and not parts:  # no view yet: still a well-formed (empty) gzip body
+            parts = GzipBody().close()
         headers = [("Content-Type", content_type or TEXT_CONTENT_TYPE)]
         if gzip:
-            # The body is the store's cached gzip members back to back (one valid gzip stream of several members).
+            # The body is the store's cached deflate segments in one gzip member (see gzipbody).
             headers.append(("Content-Encoding", "gzip"))
             headers.append(("Vary", "Accept-Encoding"))
-            if not parts:
-                parts = [GZIP_EMPTY]
         headers.append(("Content-Length", str(sum(map(len, parts)))))
         start_response("200 OK", headers)
         body = _coalesce(parts)
@@ -301,46 +295,6 @@ class GunicornServer(BaseApplication):
             log.info("web config: %s", self.web_config.describe())
             return basic_auth_middleware(self.app, self.web_config)
         return self.app
-
-
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX = -1, -3, -8  # glibc mallopt parameters
-_malloc_trim: Callable[[int], int] | None = None
-
-
-def release_free_memory() -> None:
-    """Give the heap's free pages back to the system (glibc's malloc_trim also releases pages inside the heap).
-
-    A scrape folds changes into new cells that rarely fit the holes the old ones left (cells grow and shrink by a
-    few bytes), so without this the heap keeps every hole and RSS creeps up under churn.
-    """
-    if _malloc_trim is not None:
-        _malloc_trim(0)
-
-
-def tune_malloc() -> bool:
-    """Keep the worker's heap from growing with its threads (glibc only; elsewhere a no-op).
-
-    A scrape folds staged changes into new cells on whichever gunicorn thread serves it, and glibc gives threads
-    arenas of their own (up to 8 per core), so freed cells of one arena were not reused by the next scrape's
-    thread: RSS grew by about a store's churned share per scrape. Two arenas for the whole process (the usual
-    MALLOC_ARENA_MAX=2 advice for threaded Python servers; the GIL serialises allocation anyway) and a fixed
-    mmap threshold (so 256 KB response buffers always go back to the system when sent) keep it flat.
-    Environment settings (MALLOC_ARENA_MAX, ...) win: they are applied before this runs and are left alone.
-    """
-    if any(k.startswith("MALLOC_") for k in os.environ):
-        return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
-        return False
-    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    global _malloc_trim
-    _malloc_trim = getattr(libc, "malloc_trim", None)
-    ok = mallopt(M_ARENA_MAX, 2) == 1
-    ok = mallopt(M_MMAP_THRESHOLD, 128 * 1024) == 1 and ok
-    ok = mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024) == 1 and ok
-    return ok
 
 
 def configure_logging(verbosity: int) -> None:

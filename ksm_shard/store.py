@@ -5,9 +5,9 @@ keeps, per family, one ``bytes`` holding the lines of all its objects (a *cell*)
 that cell is the only copy of the lines, so a scrape hands out cells as they are and memory stays close to the
 rendered size. A change is staged per object (``pending``) and folded into the cells of the families whose lines
 really changed: at a scrape, or as soon as a bucket has staged many changes (which bounds the staged copies).
-A cell also caches its gzip member, compressed at the first gzip scrape after it changed (a gzip body may be a
-concatenation of members, which Prometheus and every gzip reader accept). A store doubles its buckets as it
-grows, so cells stay a few KB: small enough that a change rewrites little, large enough that gzip compresses well.
+A cell also caches its compressed form (a deflate segment, see ``gzipbody``), made at the first gzip scrape after
+it changed, so a gzip scrape compresses only what changed. A store doubles its buckets as it grows, so cells stay
+a few KB: small enough that a change rewrites little, large enough that they compress well.
 
 A list/watch stream owns one ``ObjectStore`` and is its only writer. Its first LIST fills it unpublished (scrapes
 see nothing until the list is complete); a relist stages what changed (``Relist``) and commits in one step under
@@ -18,12 +18,13 @@ never copied.
 from __future__ import annotations
 
 import threading
-import zlib
 from array import array
 from collections.abc import Iterable, Sequence
 from itertools import accumulate
 
 import mmh3
+
+from ksm_shard.gzipbody import EMPTY_SEGMENT, GzipBody, Segment, segment
 
 EMPTY = b""
 ROWS_PER_BUCKET = 32  # a store doubles its buckets past this many objects per bucket on average
@@ -32,42 +33,40 @@ MAX_BUCKETS = 4096
 Chunks = tuple[bytes, ...]  # one object's lines per family (b"" where a family has none)
 
 
-def gzip_member(data: bytes) -> bytes:
-    """``data`` as one complete gzip member (level 1: scrapes are latency-bound, and level 1 is ~5x already)."""
-    return zlib.compress(data, 1, 31)
-
-
 class _Bucket:
-    __slots__ = ("rows", "versions", "free", "n_rows", "cells", "lens", "row_hashes", "pending", "gz", "lock",
-                 "empty", "families")
+    __slots__ = ("rows", "versions", "free", "n_rows", "folded", "cells", "lens", "row_hashes", "pending", "gz",
+                 "lock", "empty", "families")
 
     def __init__(self, n_families: int) -> None:
         self.rows: dict[str, int] = {}  # uid -> row (the object's slot in every family's cell)
         self.versions: dict[str, str] = {}  # uid -> resourceVersion its lines were rendered from
         self.free: list[int] = []  # rows of deleted objects, for reuse
         self.n_rows = 0
+        self.folded = 0  # rows below this have lengths and hashes; the others are fresh, staged, not folded yet
         self.cells: list[bytes] = [EMPTY] * n_families
         self.lens: list[array] = [array("I") for _ in range(n_families)]  # per family, per row: bytes in the cell
         self.row_hashes: list[array] = []  # per row: the hash of its lines per family, as last folded
         self.empty: Chunks = (EMPTY,) * n_families
         self.families = range(n_families)
         self.pending: dict[int, Chunks | None] = {}  # row -> lines not yet folded into the cells (None: deleted)
-        self.gz: list[bytes | None] = [None] * n_families  # per family: the cell as a gzip member, once asked for
+        self.gz: list[Segment | None] = [None] * n_families  # per family: the cell compressed, once asked for
         self.lock = threading.Lock()
 
-    def stage(self, uid: str, chunks: Chunks, resource_version: str | None) -> bool:
-        """Stage an object's new lines; True if the object is new here."""
+    def stage(self, uid: str, chunks: Chunks, resource_version: str | None, bulk: bool = False) -> bool:
+        """Stage an object's new lines; True if the object is new here.
+
+        ``bulk`` (a first LIST filling an unpublished store) folds only once the staged rows outnumber the folded
+        ones: each fold then appends many rows per cell, so an object costs one cell append instead of a share of
+        many rewrites, while the staged copies stay at most about the size of what is folded.
+        """
         row = self.rows.get(uid)
         new = row is None
         if row is None:
             if self.free:
                 row = self.free.pop()
             else:
-                row = self.n_rows
+                row = self.n_rows  # a fresh row: it gets its lengths and hashes when folded (appended in bulk)
                 self.n_rows += 1
-                for lens in self.lens:
-                    lens.append(0)
-                self.row_hashes.append(array("q", bytes(8 * len(self.lens))))  # hash(b"") == 0: "no lines"
             self.rows[uid] = row
         self.pending[row] = chunks
         if resource_version:
@@ -76,7 +75,7 @@ class _Bucket:
             self.versions.pop(uid, None)
         # Staged lines are a second copy of an object's bytes: fold before they pile up (at most ~1/8 of a bucket,
         # which also spreads a fold's fixed cost, a check per family, over several changes).
-        if len(self.pending) > 4 + (len(self.rows) >> 3):
+        if len(self.pending) > (8 + self.folded if bulk else 4 + (len(self.rows) >> 3)):
             self.fold()
         return new
 
@@ -101,9 +100,14 @@ class _Bucket:
             return
         self.pending = {}
         empty = self.empty
+        folded = self.folded
+        changes = sorted(pending.items())
+        split = len(changes)
+        while split and changes[split - 1][0] >= folded:
+            split -= 1  # rows from ``folded`` on are fresh: all staged, appended below
         row_hashes = self.row_hashes
         edits: dict[int, list[tuple[int, bytes]]] = {}
-        for row, chunks in sorted(pending.items()):
+        for row, chunks in changes[:split]:
             if chunks is None:
                 chunks = empty
             new = array("q", map(hash, chunks))
@@ -113,8 +117,18 @@ class _Bucket:
             row_hashes[row] = new
             for f in [f for f, a, b in zip(self.families, old, new, strict=True) if a != b]:
                 edits.setdefault(f, []).append((row, chunks[f]))
-        for f, changes in edits.items():
-            self._rewrite(f, changes)
+        for f, family_changes in edits.items():
+            self._rewrite(f, family_changes)
+        if split < len(changes):
+            fresh = [chunks if chunks is not None else empty for _, chunks in changes[split:]]
+            cells, gz = self.cells, self.gz
+            for f, news in enumerate(zip(*fresh, strict=True)):  # per family: the fresh rows' lines, in row order
+                if any(news):
+                    cells[f] = b"".join((cells[f], *news))
+                    gz[f] = None
+                self.lens[f].extend(map(len, news))
+            row_hashes.extend([array("q", map(hash, chunks)) for chunks in fresh])
+            self.folded = self.n_rows
 
     def _rewrite(self, f: int, changes: list[tuple[int, bytes]]) -> None:
         lens, cell = self.lens[f], self.cells[f]
@@ -160,12 +174,12 @@ class _Bucket:
             for uid, row in self.rows.items()
         ]
 
-    def gzip_cells(self) -> list[bytes]:
+    def gzip_cells(self) -> list[Segment]:
         gz = self.gz
         for f, cell in enumerate(self.cells):
             if gz[f] is None and cell:
-                gz[f] = gzip_member(cell)
-        return [m if m is not None else EMPTY for m in gz]
+                gz[f] = segment(cell)
+        return [m if m is not None else EMPTY_SEGMENT for m in gz]
 
 
 class Relist:
@@ -256,7 +270,7 @@ class ObjectStore:
     def put(self, uid: str, chunks: Chunks, resource_version: str | None = None) -> None:
         b = self._bucket_for_write(uid)
         with b.lock:
-            new = b.stage(uid, chunks, resource_version)
+            new = b.stage(uid, chunks, resource_version, not self.published)
         if new:
             self._count += 1
             n = len(self._buckets)
@@ -328,8 +342,9 @@ class ObjectStore:
         b = self._bucket(uid)
         return b is not None and uid in b.rows
 
-    def family_columns(self, gzip: bool = False) -> list[list[bytes]]:
-        """Per non-empty bucket, its cells per family (as gzip members with ``gzip``); staged changes folded first."""
+    def family_columns(self, gzip: bool = False) -> list[list]:
+        """Per non-empty bucket, its cells per family (compressed segments with ``gzip``); staged changes folded
+        first."""
         out = []
         with self.lock:
             if not self.published:
@@ -371,34 +386,38 @@ class ResourceOutput:
         self.openmetrics_headers = tuple(openmetrics_headers) if openmetrics_headers is not None else self.headers
         self.family_names = tuple(family_names)
         self.slots: list[StoreSlot] = []
-        self._gzip_headers: dict[bool, tuple[bytes, ...]] = {}
+        self._gzip_headers: dict[bool, tuple[Segment, ...]] = {}
 
     def new_slot(self) -> StoreSlot:
         slot = StoreSlot(ObjectStore(len(self.headers), published=False))  # its reflector's first LIST publishes
         self.slots.append(slot)
         return slot
 
-    def header_parts(self, openmetrics: bool, gzip: bool) -> tuple[bytes, ...]:
+    def header_parts(self, openmetrics: bool, gzip: bool) -> tuple:
         headers = self.openmetrics_headers if openmetrics else self.headers
         if not gzip:
             return headers
-        members = self._gzip_headers.get(openmetrics)
-        if members is None:
-            members = self._gzip_headers[openmetrics] = tuple(gzip_member(h) for h in headers)
-        return members
+        segments = self._gzip_headers.get(openmetrics)
+        if segments is None:
+            segments = self._gzip_headers[openmetrics] = tuple(segment(h) for h in headers)
+        return segments
 
     def __len__(self) -> int:
         return sum(len(s.current) for s in self.slots)
+
+
+OPENMETRICS_EOF = b"# EOF\n"
+EOF_SEGMENT = segment(OPENMETRICS_EOF)
 
 
 def exposition(outputs: Iterable[ResourceOutput], openmetrics: bool = False, gzip: bool = False) -> list[bytes]:
     """The /metrics body as a list of buffers: resources in the given order, each family contiguous.
 
     A resource without objects writes nothing (not even headers); a family name already written by an earlier
-    resource does not repeat its header. Nothing here formats: it only hands out pre-rendered cells. With
-    ``gzip`` every buffer is a complete gzip member and the list concatenated is the gzip-encoded body.
+    resource does not repeat its header; OpenMetrics ends with ``# EOF``. Nothing here formats: it only hands out
+    pre-rendered cells. With ``gzip`` the buffers concatenated are the gzip-encoded body (one gzip member).
     """
-    parts: list[bytes] = []
+    parts: list = []
     seen: set[str] = set()
     for out in outputs:
         columns = [col for s in out.slots for col in s.current.family_columns(gzip)]
@@ -413,4 +432,12 @@ def exposition(outputs: Iterable[ResourceOutput], openmetrics: bool = False, gzi
                 chunk = col[f]
                 if chunk:
                     parts.append(chunk)
-    return parts
+    if not gzip:
+        if openmetrics:
+            parts.append(OPENMETRICS_EOF)
+        return parts
+    body = GzipBody()
+    body.add_all(parts)
+    if openmetrics:
+        body.add(EOF_SEGMENT)
+    return body.close()

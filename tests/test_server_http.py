@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import shutil
 import subprocess
+import zlib
 
 import pytest
 from conftest import wait_for
@@ -162,6 +163,12 @@ def test_gzip_when_enabled_and_accepted(golden_cluster) -> None:  # noqa: ANN001
     status, body, headers = http_get(proc.url + "/metrics", headers={"Accept-Encoding": "gzip"})
     assert status == 200 and headers.get("Content-Encoding") == "gzip"
     assert gzip.decompress(body) == plain
+    d = zlib.decompressobj(31)  # one gzip member, nothing after it: what curl and strict readers expect
+    assert d.decompress(body) == plain and d.eof and d.unused_data == b""
+    assert int(headers["Content-Length"]) == len(body)
+    if shutil.which("curl"):
+        curl = subprocess.run(["curl", "-sS", "--compressed", proc.url + "/metrics"], capture_output=True, timeout=30)
+        assert curl.returncode == 0 and curl.stdout == plain
     _, body, headers = http_get(proc.url + "/metrics", headers={"Accept-Encoding": "gzip;q=0"})
     assert "Content-Encoding" not in headers and body == plain
 

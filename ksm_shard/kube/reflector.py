@@ -37,6 +37,7 @@ from ksm_shard.generator import ResourceRenderer
 from ksm_shard.kube.client import ApiError, KubeClient
 from ksm_shard.kube.decode import DecodeError, object_decoders
 from ksm_shard.kube.kinds import Kind
+from ksm_shard.memory import release_free_memory
 from ksm_shard.sharding import ShardFilter
 from ksm_shard.store import ObjectStore, Relist, StoreSlot
 
@@ -344,6 +345,9 @@ class Reflector:
             store.publish()
         else:
             store.commit(relist)
+        del relist
+        if listed >= 1000:
+            release_free_memory()  # the staged lines and the pages' raw bytes are garbage now
         self.resource_version = rv
         self._last_unowned_line = None
         self._recovered()
