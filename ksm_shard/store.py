@@ -55,9 +55,9 @@ class _Bucket:
     def stage(self, uid: str, chunks: Chunks, resource_version: str | None, bulk: bool = False) -> bool:
         """Stage an object's new lines; True if the object is new here.
 
-        ``bulk`` (a first LIST filling an unpublished store) folds only once the staged rows outnumber the folded
-        ones: each fold then appends many rows per cell, so an object costs one cell append instead of a share of
-        many rewrites, while the staged copies stay at most about the size of what is folded.
+        ``bulk`` (a first LIST filling an unpublished store) folds less often, once the staged rows exceed a
+        quarter of the folded ones: each fold then appends many rows per cell at once, instead of rewriting cells
+        for every few objects, while the staged copies stay a fraction of what is folded.
         """
         row = self.rows.get(uid)
         new = row is None
@@ -75,7 +75,7 @@ class _Bucket:
             self.versions.pop(uid, None)
         # Staged lines are a second copy of an object's bytes: fold before they pile up (at most ~1/8 of a bucket,
         # which also spreads a fold's fixed cost, a check per family, over several changes).
-        if len(self.pending) > (8 + self.folded if bulk else 4 + (len(self.rows) >> 3)):
+        if len(self.pending) > (8 + (self.folded >> 2) if bulk else 4 + (len(self.rows) >> 3)):
             self.fold()
         return new
 
