@@ -12,7 +12,6 @@ badly (curl stops after the first; ``gzip.decompress`` is quadratic in their num
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import struct
 import zlib
 from collections.abc import Callable, Iterable
@@ -34,10 +33,16 @@ def segment(data: bytes) -> Segment:
 
 
 def _load_crc32_combine() -> Callable[[int, int, int], int] | None:
-    try:
-        libz = ctypes.CDLL(ctypes.util.find_library("z") or "libz.so.1")
-        combine = getattr(libz, "crc32_combine64", None) or libz.crc32_combine
-    except (OSError, AttributeError):
+    # dlopen by soname, never ctypes.util.find_library: that spawns ldconfig/gcc, at import time in the arbiter.
+    combine = None
+    for name in ("libz.so.1", "libz.so", "libz.1.dylib"):
+        try:
+            libz = ctypes.CDLL(name)
+            combine = getattr(libz, "crc32_combine64", None) or libz.crc32_combine
+            break
+        except (OSError, AttributeError):
+            continue
+    if combine is None:
         return None
     combine.restype = ctypes.c_ulong
     combine.argtypes = [ctypes.c_ulong, ctypes.c_ulong, ctypes.c_int64]

@@ -9,7 +9,6 @@ up by about the churned share of the store per scrape.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 from collections.abc import Callable
 
@@ -28,7 +27,7 @@ def tune_malloc() -> bool:
     if any(k.startswith("MALLOC_") for k in os.environ):
         return False
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc = ctypes.CDLL(None)  # the process's own symbols (glibc's); find_library would spawn ldconfig
         mallopt = libc.mallopt
         trim = libc.malloc_trim
     except (OSError, AttributeError):

@@ -105,8 +105,12 @@ def test_resize_hands_over_without_gaps_or_duplicates(storage, sim, fleet) -> No
     fleet.add(3)
     assert wait_for(lambda: all(e.shard and e.shard.total_shards == 4 for e in fleet.replicas.values()), timeout=30)
     assert wait_for(lambda: info_lines(fleet.union()) == truth(storage), timeout=10)
-    pods = {p["metadata"]["name"]: p["metadata"].get("annotations", {}) for p in storage.list("pods")}
-    assert all(pods[f"ksm-{i}"].get(SERVING) == "4" and pods[f"ksm-{i}"].get(PREPARED) == "4" for i in range(4))
+
+    def annotated(n: str) -> bool:  # each replica records its switch with a PATCH of its own pod, right after it
+        pods = {p["metadata"]["name"]: p["metadata"].get("annotations", {}) for p in storage.list("pods")}
+        return all(pods[f"ksm-{i}"].get(SERVING) == n and pods[f"ksm-{i}"].get(PREPARED) == n for i in range(4))
+
+    assert wait_for(lambda: annotated("4"), timeout=10)
     # 4 -> 2: the replicas scaled away keep serving until their successors serve, then retire
     storage.patch("statefulsets", NS, "ksm", {"spec": {"replicas": 2}})
     assert wait_for(lambda: fleet.replicas[2].view is None and fleet.replicas[3].view is None, timeout=30)
