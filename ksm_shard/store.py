@@ -18,6 +18,7 @@ never copied.
 from __future__ import annotations
 
 import threading
+import zlib
 from array import array
 from collections.abc import Iterable, Sequence
 from itertools import accumulate
@@ -185,22 +186,28 @@ class _Bucket:
 class Relist:
     """What a relist found, staged: nothing is visible until ``ObjectStore.commit``.
 
-    A changed object is staged as one joined buffer plus its per-family lengths, not as a tuple of per-family
-    buffers: when every object changed while the watch was down, the staging is a second copy of the store, and
-    ~60 small bytes objects per pod would add a third of the store again in object headers alone.
+    When every object changed while the watch was down, the staging is a second copy of the store held beside
+    the one being served (upstream's relist memory spikes, #2302). So a changed object is staged as one joined
+    buffer plus its per-family lengths (not ~60 small bytes objects), and once a relist has staged many, the
+    buffer is zlib-compressed (level 1, ~5x): a few microseconds per object buys not doubling RSS.
     """
 
     __slots__ = ("kept", "changed")
+    COMPRESS_AFTER = 1000  # small relists stay uncompressed: their staging is small anyway
 
     def __init__(self) -> None:
         self.kept: set[str] = set()  # listed at the resourceVersion we already rendered: lines stay as they are
-        self.changed: dict[str, tuple[bytes, array, str | None]] = {}
+        self.changed: dict[str, tuple[bytes, array, str | None, bool]] = {}
 
     def keep(self, uid: str) -> None:
         self.kept.add(uid)
 
     def put(self, uid: str, chunks: Chunks, resource_version: str | None = None) -> None:
-        self.changed[uid] = (b"".join(chunks), array("I", map(len, chunks)), resource_version)
+        joined = b"".join(chunks)
+        packed = len(self.changed) >= self.COMPRESS_AFTER
+        if packed:
+            joined = zlib.compress(joined, 1)
+        self.changed[uid] = (joined, array("I", map(len, chunks)), resource_version, packed)
 
     def __len__(self) -> int:
         return len(self.kept) + len(self.changed)
@@ -341,8 +348,8 @@ class ObjectStore:
                         deleted += 1
             self._count -= deleted
             for uid in list(changed):
-                joined, lens, rv = changed.pop(uid)  # each staged copy goes as soon as it is in the store
-                self.put(uid, _split(joined, lens), rv)
+                joined, lens, rv, packed = changed.pop(uid)  # each staged copy goes as soon as it is stored
+                self.put(uid, _split(zlib.decompress(joined) if packed else joined, lens), rv)
             for b in self._buckets:
                 if b is not None and b.pending:
                     with b.lock:

@@ -146,3 +146,21 @@ def test_worker_malloc_tuning_applies_on_glibc_and_yields_to_the_environment(mon
         server.release_free_memory()
     monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
     assert server.tune_malloc() is False  # an operator's own setting is left alone
+
+
+def test_a_large_relist_stages_changed_objects_compressed_and_commits_them_exactly() -> None:
+    def pod(i: int, v: int) -> tuple[bytes, ...]:  # pod-sized lines: a few hundred bytes per family
+        head = f'{{namespace="shop",pod="web-{i}",uid="1b9f2a7e-0000-4000-8000-{i:012d}"'.encode()
+        return tuple(b"".join(b"kube_pod_f%d%s,c=\"%d\"} %d\n" % (f, head, c, v) for c in range(3)) for f in range(3))
+
+    store = ObjectStore(3)
+    for i in range(3000):
+        store.put(f"u{i}", pod(i, 0), "1")
+    relist = Relist()
+    for i in range(3000):
+        relist.put(f"u{i}", pod(i, 5), "2")
+    staged = sum(len(joined) for joined, *_ in relist.changed.values())
+    assert staged < sum(len(c) for i in range(3000) for c in pod(i, 5)) / 2  # packed beyond the first 1000
+    assert store.commit(relist) == (3000, 0) and not relist.changed
+    assert all(store.get(f"u{i}") == pod(i, 5) for i in range(3000))
+    assert as_set(store) == {ln for i in range(3000) for c in pod(i, 5) for ln in c.splitlines()}
