@@ -39,8 +39,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.measure import Shard, count_series, proc_rss, start_shard
+from benchmarks.report import target
 from benchmarks.simproc import SimProcess, _Sim
-from benchmarks.soak import MB, RssSampler, machine, pyplot, target, verdict_lines, write_json
+from benchmarks.soak import MB, RssSampler, machine, publish, pyplot
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "benchmarks" / "results"
@@ -473,20 +474,6 @@ def markdown(results: dict, plot_name: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_report(results: dict, out_dir: Path, *, plots: bool) -> tuple[Path, Path, Path | None]:
-    stem = f"{results['date']}-{results['name']}"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    png = None
-    if plots:
-        png = out_dir / f"{stem}-rss.png"
-        plot(results, png)
-        results["plots"] = {"RSS over time": png.name}
-    jpath = write_json(results, out_dir, stem)
-    mpath = out_dir / f"{stem}.md"
-    mpath.write_text(markdown(results, png.name if png else None))
-    return jpath, mpath, png
-
-
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m benchmarks.relist", description=__doc__.splitlines()[0])
     p.add_argument("--pods", type=int, default=150000, help="cluster size (default 150000)")
@@ -535,13 +522,7 @@ def main(argv: list[str] | None = None) -> int:
             name=args.name,
             phases=phases,
         ).run()
-    jpath, mpath, png = write_report(results, args.out, plots=not args.no_plots)
-    for line in verdict_lines(results["targets"]):
-        print(line)
-    print(f"verdict: {results['verdict']}\nreport: {mpath}\nresults: {jpath}")
-    if png:
-        print(f"plot: {png}")
-    return 1 if args.strict and results["verdict"] == "FAIL" else 0
+    return publish(results, args, plot, markdown)
 
 
 if __name__ == "__main__":

@@ -97,7 +97,7 @@ def summarize(results: dict) -> list[dict]:
     return rows
 
 
-def _target(tid: str, desc: str, value: float | None, threshold: float, unit: str, basis: str) -> dict:
+def target(tid: str, desc: str, value: float | None, threshold: float, unit: str, basis: str) -> dict:
     ok = value is not None and not math.isnan(value) and value <= threshold
     return {
         "id": tid,
@@ -119,7 +119,7 @@ def evaluate_targets(results: dict, rows: list[dict]) -> list[dict]:
     # 1. owned pod event: end to end, pooled over every shard that received only owned events
     owned_recs = [r for run in runs if run["mode"] in ("unsharded", "server") for r in run["per_shard"]]
     v = _pooled(owned_recs, "owned")
-    targets.append(_target(
+    targets.append(target(
         "owned_pod_event_cpu", "owned pod watch event <= 60 us CPU", v, 60.0, "us",
         f"exporter worker CPU (minus idle) / owned pod events in the pod churn window, unsharded and server-side "
         f"shards pooled; in-process decode+render+store: {_fmt(micro.get('owned_us'))} us",
@@ -128,7 +128,7 @@ def evaluate_targets(results: dict, rows: list[dict]) -> list[dict]:
     # 2. not-owned event beyond receiving it: the in-process filter cost
     client_rows = [r for r in rows if r["mode"] == "client"]
     e2e = [r["us_per_not_owned_event"] for r in client_rows if r["us_per_not_owned_event"] is not None]
-    targets.append(_target(
+    targets.append(target(
         "not_owned_event_cpu", "not-owned event (client-side) <= 5 us CPU beyond receiving it",
         micro.get("not_owned_us"), 5.0, "us",
         "in-process: the reflector's handling of a received not-owned pod event line (benchmarks.hotpath); "
@@ -149,7 +149,7 @@ def evaluate_targets(results: dict, rows: list[dict]) -> list[dict]:
         if row and base and startup is not None and base["cpu_ready_s"] > startup:
             net_ratio = max(0.0, row["cpu_ready_s"] - startup) / (base["cpu_ready_s"] - startup)
             net = f"; net of the {startup:.2f} s startup cost of a replica: {net_ratio:.2f}"
-        targets.append(_target(
+        targets.append(target(
             f"sync_cpu_ratio_{mode}", f"per-shard sync CPU at 8 shards <= {t8} x unsharded ({mode}-side)", v,
             threshold, "ratio",
             f"mean CPU to first readiness per shard at {n} shards / unsharded run"
@@ -170,7 +170,7 @@ def evaluate_targets(results: dict, rows: list[dict]) -> list[dict]:
                           f"(after sync {r['rss_sync_bytes'] / MB:.0f}, "
                           f"after churn {r.get('rss_churn_bytes', 0) / MB:.0f}), "
                           f"rendered {r['bytes_plain'] / MB:.1f} MB, limit {limit / MB:.0f} MB")  # fmt: skip
-    targets.append(_target("rss_vs_rendered", "RSS per shard <= 1.3 x rendered bytes + 60 MB", worst, 1.0,
+    targets.append(target("rss_vs_rendered", "RSS per shard <= 1.3 x rendered bytes + 60 MB", worst, 1.0,
                            "RSS / limit", detail or "no shard measured"))  # fmt: skip
 
     # 6./7. scrape latency of 1M series under churn, from the shard with the most series
@@ -184,13 +184,13 @@ def evaluate_targets(results: dict, rows: list[dict]) -> list[dict]:
             basis = (f"p99 of {big['scrape']['churn'][enc]['n']} scrapes of the largest shard "
                      f"({big['series']:,} series) under churn (up to {churn:.0f} changes/s achieved): "
                      f"{p99:.0f} ms, scaled linearly to 1M series")  # fmt: skip
-        targets.append(_target(f"scrape_1m_{enc}_p99", f"scrape of 1M series, {enc}, p99 under 1k events/s churn "
+        targets.append(target(f"scrape_1m_{enc}_p99", f"scrape of 1M series, {enc}, p99 under 1k events/s churn "
                                f"<= {limit:.0f} ms", v, limit, "ms", basis or "no scrape measured"))  # fmt: skip
 
     # 8. union check
     unions = [(run["mode"], run["shards"], run.get("union", {})) for run in runs]
     bad = [f"{m} {n}" for m, n, u in unions if not u.get("ok")]
-    targets.append(_target(
+    targets.append(target(
         "union_exact", "union of the shards == unsharded output (no missing, extra or duplicate series)",
         float(len(bad)), 0.0, "failing configurations",
         "fresh unsharded exporter vs the shards after churn, every configuration"

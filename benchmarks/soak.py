@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.measure import Shard, count_series, proc_rss, scrape, start_shard
+from benchmarks.report import target
 from benchmarks.simproc import SimProcess
 
 REPO = Path(__file__).resolve().parent.parent
@@ -102,19 +103,6 @@ def machine() -> dict:
     from benchmarks.runner import machine as _machine
 
     return _machine()
-
-
-def target(tid: str, desc: str, value: float | None, threshold: float, unit: str, basis: str) -> dict:
-    ok = value is not None and not math.isnan(value) and value <= threshold
-    return {
-        "id": tid,
-        "description": desc,
-        "value": value,
-        "threshold": threshold,
-        "unit": unit,
-        "verdict": "PASS" if ok else "FAIL",
-        "basis": basis,
-    }
 
 
 def verdict_lines(targets: list[dict]) -> list[str]:
@@ -541,18 +529,26 @@ def markdown(results: dict, plot_name: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_report(results: dict, out_dir: Path, *, plots: bool) -> tuple[Path, Path, Path | None]:
+def publish(results: dict, args: argparse.Namespace, plot_fn, markdown_fn) -> int:  # noqa: ANN001
+    """Write ``<date>-<name>.json``, ``.md`` (and the RSS plot), print the verdicts; the exit code for ``--strict``.
+
+    Shared by the soak and the relist measurement (each brings its own plot and Markdown)."""
     stem = f"{results['date']}-{results['name']}"
-    out_dir.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
     png = None
-    if plots:
-        png = out_dir / f"{stem}-rss.png"
-        plot(results, png)
+    if not args.no_plots:
+        png = args.out / f"{stem}-rss.png"
+        plot_fn(results, png)
         results["plots"] = {"RSS over time": png.name}
-    jpath = write_json(results, out_dir, stem)
-    mpath = out_dir / f"{stem}.md"
-    mpath.write_text(markdown(results, png.name if png else None))
-    return jpath, mpath, png
+    jpath = write_json(results, args.out, stem)
+    mpath = args.out / f"{stem}.md"
+    mpath.write_text(markdown_fn(results, png.name if png else None))
+    for line in verdict_lines(results["targets"]):
+        print(line)
+    print(f"verdict: {results['verdict']}\nreport: {mpath}\nresults: {jpath}")
+    if png:
+        print(f"plot: {png}")
+    return 1 if args.strict and results["verdict"] == "FAIL" else 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -603,13 +599,7 @@ def main(argv: list[str] | None = None) -> int:
         results["verdict"] = "PASS" if all(t["verdict"] == "PASS" for t in results["targets"]) else "FAIL"
     else:
         results = Soak(cfg).run()
-    jpath, mpath, png = write_report(results, args.out, plots=not args.no_plots)
-    for line in verdict_lines(results["targets"]):
-        print(line)
-    print(f"verdict: {results['verdict']}\nreport: {mpath}\nresults: {jpath}")
-    if png:
-        print(f"plot: {png}")
-    return 1 if args.strict and results["verdict"] == "FAIL" else 0
+    return publish(results, args, plot, markdown)
 
 
 if __name__ == "__main__":

@@ -64,16 +64,16 @@ class GzipBody:
         self.crc = 0
         self.size = 0
 
-    def add(self, seg: Segment, plain: bytes | None = None) -> None:
-        """Append a segment; ``plain`` (its uncompressed bytes) is read only where crc32_combine is missing."""
+    def add(self, seg: Segment) -> None:
         data, crc, size = seg
         if not size:
             return
         self.parts.append(data)
         if _crc32_combine is not None:
             self.crc = _crc32_combine(self.crc, crc, size)
-        else:
-            self.crc = zlib.crc32(plain if plain is not None else zlib.decompress(data, -zlib.MAX_WBITS), self.crc)
+        else:  # no libz to call: the CRC from the segment's own bytes, decompressed (slow, but exact)
+            plain = zlib.decompressobj(-zlib.MAX_WBITS).decompress(data)  # a segment has no final block
+            self.crc = zlib.crc32(plain, self.crc)
         self.size += size
 
     def add_all(self, segs: Iterable[Segment]) -> None:

@@ -209,8 +209,6 @@ class Relist:
             joined = zlib.compress(joined, 1)
         self.changed[uid] = (joined, array("I", map(len, chunks)), resource_version, packed)
 
-    def __len__(self) -> int:
-        return len(self.kept) + len(self.changed)
 
 
 def _split(joined: bytes, lens: array) -> Chunks:
@@ -381,15 +379,12 @@ class ObjectStore:
 
 
 class StoreSlot:
-    """Where readers find the current store of one list/watch stream."""
+    """Where readers find the store of one list/watch stream (its reflector fills and relists it in place)."""
 
     __slots__ = ("current",)
 
     def __init__(self, store: ObjectStore) -> None:
         self.current = store
-
-    def replace(self, store: ObjectStore) -> None:
-        self.current = store  # a single reference assignment: readers see the old or the new store, never a mix
 
 
 class ResourceOutput:

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import struct
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 import pytest
+from pngcheck import assert_png
 
 REPO = Path(__file__).resolve().parent.parent
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 TARGET_IDS = {
     "owned_pod_event_cpu",
     "not_owned_event_cpu",
@@ -26,17 +24,6 @@ TARGET_IDS = {
 }
 
 pytest.importorskip("matplotlib", reason="the benchmark plots need: pip install -r benchmarks/requirements.txt")
-
-
-def _assert_png(path: Path) -> None:
-    data = path.read_bytes()
-    assert data[:8] == PNG_SIGNATURE, f"{path.name} is not a PNG"
-    length, kind = struct.unpack(">I4s", data[8:16])
-    assert kind == b"IHDR" and length == 13
-    width, height = struct.unpack(">II", data[16:24])
-    assert width > 100 and height > 100
-    assert zlib.crc32(data[12:29]) == struct.unpack(">I", data[29:33])[0], "corrupt IHDR chunk"
-    assert data.endswith(b"IEND\xaeB`\x82"), f"{path.name} is truncated"
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +96,7 @@ def test_quick_writes_a_well_formed_report(quick_report: tuple[Path, subprocess.
     assert len(results["plots"]) == 2
     for name in results["plots"].values():
         assert f"]({name})" in text
-        _assert_png(out / name)
+        assert_png(out / name)
 
     for t in targets.values():  # the command prints one verdict line per target
         assert f"{t['verdict']}  {t['description']}" in proc.stdout

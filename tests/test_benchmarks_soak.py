@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import json
 import os
-import struct
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 import pytest
+from pngcheck import assert_png
 
 REPO = Path(__file__).resolve().parent.parent
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SOAK_TARGETS = {"rss_growth", "rss_drift", "worker_restarts", "output_exact"}
 RELIST_TARGETS = {
     "relist_peak_unchanged",
@@ -25,17 +23,6 @@ RELIST_TARGETS = {
 }
 
 pytest.importorskip("matplotlib", reason="the benchmark plots need: pip install -r benchmarks/requirements.txt")
-
-
-def _assert_png(path: Path) -> None:
-    data = path.read_bytes()
-    assert data[:8] == PNG_SIGNATURE, f"{path.name} is not a PNG"
-    length, kind = struct.unpack(">I4s", data[8:16])
-    assert kind == b"IHDR" and length == 13
-    width, height = struct.unpack(">II", data[16:24])
-    assert width > 100 and height > 100
-    assert zlib.crc32(data[12:29]) == struct.unpack(">I", data[29:33])[0], "corrupt IHDR chunk"
-    assert data.endswith(b"IEND\xaeB`\x82"), f"{path.name} is truncated"
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +64,7 @@ def _load(out: Path, stem_suffix: str) -> tuple[dict, str]:
     assert len(results["plots"]) == 1
     for name in results["plots"].values():
         assert f"]({name})" in md
-        _assert_png(out / name)
+        assert_png(out / name)
     return results, md
 
 
