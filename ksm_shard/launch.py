@@ -14,11 +14,28 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+_handed_out: set[int] = set()
+
+
+def free_ports(count: int, host: str = "127.0.0.1") -> list[int]:
+    """``count`` distinct free ports, none handed out before by this process. Two bind-and-close calls can get
+    the same ephemeral port back (an exporter then refused "--port and --telemetry-port are both N"), and a port
+    handed out stays unbound until its process starts, so the sockets stay bound until all are chosen and ports
+    already given out are skipped."""
+    with contextlib.ExitStack() as stack:
+        ports: list[int] = []
+        while len(ports) < count:
+            s = stack.enter_context(socket.socket())
+            s.bind((host, 0))
+            port = s.getsockname()[1]
+            if port not in _handed_out:
+                ports.append(port)
+                _handed_out.add(port)
+        return ports
+
 
 def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
+    return free_ports(1, host)[0]
 
 
 def http_get(url: str, timeout: float = 30.0, headers: dict[str, str] | None = None) -> tuple[int, bytes, dict]:
@@ -35,8 +52,7 @@ class ExporterProcess:
 
     def __init__(self, apiserver: str, args: Sequence[str] = (), *, log_dir: str | os.PathLike | None = None,
                  name: str = "ksm-shard") -> None:  # fmt: skip
-        self.port = free_port()
-        self.telemetry_port = free_port()
+        self.port, self.telemetry_port = free_ports(2)
         self.name = name
         self.args = [
             "--apiserver", apiserver, "--host", "127.0.0.1", "--port", str(self.port),

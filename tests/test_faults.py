@@ -7,7 +7,6 @@ exporter started against the healthy apiserver once the fault is over (compared 
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 import time
 from collections import Counter
@@ -19,7 +18,7 @@ from factories import configmap, pod
 
 from ksm_shard.exporter import Exporter
 from ksm_shard.kube.reflector import ReflectorConfig
-from ksm_shard.launch import sample_lines
+from ksm_shard.launch import free_port, sample_lines
 from ksm_shard.options import Options
 from ksm_shard.sim.apiserver import SimApiServer
 from ksm_shard.sim.storage import Storage
@@ -165,12 +164,6 @@ def test_watch_error_410_relists_on_a_fresh_connection(storage, sim, harness) ->
 
 
 # --- apiserver down ------------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_apiserver_down_at_start_then_restarted(storage, harness, caplog) -> None:  # noqa: ANN001

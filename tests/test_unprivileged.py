@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ksm_shard.launch import free_port, http_get
+from ksm_shard.launch import free_ports, http_get
 from ksm_shard.sim.apiserver import SimApiServer
 from ksm_shard.sim.storage import Storage
 
@@ -37,7 +37,7 @@ def test_runs_as_nobody_and_writes_only_its_temp_dir(tmp_path: Path) -> None:
     tmp.mkdir()
     os.chown(tmp, 65534, 65534)
     marker = time.time()
-    port, tport = free_port(), free_port()
+    port, tport = free_ports(2)
     env = {"PATH": os.environ["PATH"], "TMPDIR": str(tmp), "HOME": str(tmp), "XDG_RUNTIME_DIR": str(tmp),
            "PYTHONDONTWRITEBYTECODE": "1"}  # fmt: skip
     proc = subprocess.Popen(

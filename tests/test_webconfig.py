@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from ksm_shard import webconfig
+from ksm_shard.launch import free_ports
 from ksm_shard.webconfig import WebConfig, WebConfigError, basic_auth_middleware, load_web_config
 
 PASSWORD = "s3cret"
@@ -424,18 +425,12 @@ def test_long_passwords_compare_like_bcrypt(tmp_path: Path) -> None:
 # --- real gunicorn over HTTPS ------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def serve(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     procs: list[subprocess.Popen] = []
 
     def start(config: str) -> tuple[int, int]:
-        ports = (_free_port(), _free_port())
+        ports = free_ports(2)
         log = tmp_path_factory.mktemp("gunicorn") / "log"
         proc = subprocess.Popen(
             [sys.executable, __file__, config, str(ports[0]), str(ports[1])],
