@@ -37,6 +37,7 @@ from ksm_shard.generator import ResourceRenderer
 from ksm_shard.kube.client import ApiError, KubeClient
 from ksm_shard.kube.decode import DecodeError, object_decoders
 from ksm_shard.kube.kinds import Kind
+from ksm_shard.kube.watchbody import watch_payload
 from ksm_shard.memory import release_free_memory
 from ksm_shard.sharding import ShardFilter
 from ksm_shard.store import ObjectStore, Relist, StoreSlot
@@ -109,6 +110,7 @@ class ReflectorConfig:
     backoff_reset_after: float = 60.0  # a stream that lived this long resets the backoff
     min_watch_duration: float = 1.0  # a watch the server ended sooner than this counts as a failure
     retry_after_max: float = 300.0  # a longer Retry-After (a broken proxy) is capped to this
+    watch_pause: float = 0.1  # a caught-up watch waits this long before its next read (watchbody: bursts)
 
 
 # Answers that will not change by retrying soon: the stream counts as settled for readiness (but is retried).
@@ -414,38 +416,44 @@ class Reflector:
         self._on_watch("success")
         self.watches += 1
         self._response = resp
-        complete = False
         try:
             if self._stop.is_set():  # stopped while this request was in flight: stop() could not shut it down
                 return
-            complete = self._consume(resp)
+            self._consume(resp)
         finally:
             self._response = None
-            if not complete:
-                # Not read to its end (an ERROR event, a broken stream, a stop): the server may still be writing
-                # to this connection, so it must not go back to the pool where the next request would read that.
-                resp.close()
+            # Never back to the pool: a watch read directly from the socket (watchbody) leaves http.client's
+            # state behind, and one not read to its end (an ERROR event, a broken stream, a stop) may still have
+            # the server writing to it, which the next request would read.
+            resp.close()
             resp.release_conn()
 
     def _consume(self, resp) -> bool:  # noqa: ANN001 - urllib3 response
         """Apply the events of a watch response; True if the server ended it, False if we stopped reading."""
         store = self.slot.current
         handle = self._handle_line
-        pending = b""
+        pending: list[bytes] = []  # the pieces of an event line split across reads (a big object spans many)
         stop = self._stop
-        # urllib3 yields each HTTP chunk as it arrives on a chunked stream; read1 otherwise.
-        chunks = resp.stream(1 << 16) if resp.chunked else iter(lambda: resp.read1(1 << 16), b"")
-        for chunk in chunks:
+        for chunk in watch_payload(resp, stop, self.config.watch_pause):
             if stop.is_set():
                 return False
-            if pending:
-                chunk = pending + chunk
-                pending = b""
             start = 0
+            if pending:
+                nl = chunk.find(b"\n")
+                if nl < 0:
+                    pending.append(chunk)
+                    continue
+                pending.append(chunk[:nl])
+                line = b"".join(pending)
+                pending = []
+                if line:
+                    handle(store, line)
+                start = nl + 1
             while True:
                 nl = chunk.find(b"\n", start)
                 if nl < 0:
-                    pending = chunk[start:]
+                    if start < len(chunk):
+                        pending.append(chunk[start:])
                     break
                 if nl > start:
                     handle(store, chunk[start:nl])
@@ -454,7 +462,7 @@ class Reflector:
                 self._recovered()  # events flow again (a 403 that was fixed, a 429 that passed, a restart)
         # A partial line at the end of the stream is discarded; we resume from the last complete event.
         if pending:
-            log.debug("%s: discarding %d bytes of an incomplete watch event", self.path, len(pending))
+            log.debug("%s: discarding %d bytes of an incomplete watch event", self.path, sum(map(len, pending)))
         return not stop.is_set()
 
     def _handle_line(self, store: ObjectStore, line: bytes) -> None:

@@ -1,0 +1,125 @@
+"""The watch body reader: chunked framing decoded by hand, reads taken in bursts."""
+
+from __future__ import annotations
+
+import random
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import urllib3
+
+from ksm_shard.kube.watchbody import ChunkDecoder, ChunkedFramingError, watch_payload
+
+
+def chunked(*pieces: bytes, ext: bool = False) -> bytes:
+    out = b"".join(b"%x%s\r\n%s\r\n" % (len(p), b";name=v" if ext else b"", p) for p in pieces)
+    return out + b"0\r\n\r\n"
+
+
+def test_chunk_decoder_any_split_gives_the_payload() -> None:
+    pieces = [b'{"type":"ADDED"}\n', b"x" * 70000, b"", b"tail\n"]
+    pieces = [p for p in pieces if p]
+    body = chunked(*pieces, ext=True)
+    rnd = random.Random(7)
+    for _ in range(200):
+        dec, out, pos = ChunkDecoder(), [], 0
+        while pos < len(body):
+            n = rnd.choice((1, 2, 3, 5, 100, 4096, 100000))
+            out.append(dec.feed(body[pos : pos + n]))
+            pos += n
+        assert b"".join(out) == b"".join(pieces)
+        assert dec.done
+
+
+def test_chunk_decoder_stops_at_the_last_chunk() -> None:
+    dec = ChunkDecoder()
+    assert dec.feed(b"3\r\nabc\r\n0\r\n\r\nHTTP/1.1 200 OK") == b"abc"
+    assert dec.done
+
+
+@pytest.mark.parametrize("body", [b"zz\r\nabc\r\n", b"3\r\nabcXY", b"-3\r\nabc\r\n", b"1" * 2000])
+def test_chunk_decoder_rejects_bad_framing(body: bytes) -> None:
+    with pytest.raises(ChunkedFramingError):
+        ChunkDecoder().feed(body)
+
+
+class ChunkedServer:
+    """One HTTP/1.1 response, chunked, written by ``script`` (a list of (delay seconds, chunk payload))."""
+
+    def __init__(self, script: list[tuple[float, bytes]], end: bool = True) -> None:
+        self.script, self.end = script, end
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        conn, _ = self.sock.accept()
+        with conn:
+            buf = b""
+            while b"\r\n\r\n" not in buf:
+                buf += conn.recv(4096)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+            for delay, piece in self.script:
+                time.sleep(delay)
+                conn.sendall(b"%x\r\n%s\r\n" % (len(piece), piece))
+            if self.end:
+                conn.sendall(b"0\r\n\r\n")
+            else:
+                time.sleep(5)
+
+    def get(self) -> urllib3.BaseHTTPResponse:
+        pool = urllib3.PoolManager()
+        return pool.request("GET", f"http://127.0.0.1:{self.port}/w", preload_content=False, retries=False)
+
+
+def _blocks(it: Iterator[bytes]) -> list[bytes]:
+    return list(it)
+
+
+def test_a_caught_up_stream_is_read_in_bursts() -> None:
+    events = [b'{"n":%d}\n' % i for i in range(10)]
+    server = ChunkedServer([(0.03, e) for e in events])  # an event every 30 ms
+    resp = server.get()
+    blocks = _blocks(watch_payload(resp, threading.Event(), pause=0.2))
+    resp.close()
+    assert b"".join(blocks) == b"".join(events)
+    # each read after a 200 ms pause finds ~6 events waiting; unpaused, each event would be a read of its own
+    assert len(blocks) <= 4, [b.count(b"\n") for b in blocks]
+
+
+def test_without_a_pause_every_event_is_its_own_read() -> None:
+    events = [b'{"n":%d}\n' % i for i in range(6)]
+    server = ChunkedServer([(0.03, e) for e in events])
+    resp = server.get()
+    blocks = _blocks(watch_payload(resp, threading.Event(), pause=0.0))
+    resp.close()
+    assert blocks == events
+
+
+def test_a_stream_that_is_not_caught_up_is_not_slowed_down() -> None:
+    big = [b"%06d" % i + b"y" * 1000 + b"\n" for i in range(20000)]  # 20 MB written as fast as it can be read
+    server = ChunkedServer([(0.0, e) for e in big])
+    resp = server.get()
+    t = time.monotonic()
+    got = b"".join(watch_payload(resp, threading.Event(), pause=0.5))
+    took = time.monotonic() - t
+    resp.close()
+    assert got == b"".join(big)
+    assert took < 5.0, took  # it may catch up now and then (one 0.5 s pause each), never pause per read
+
+
+def test_stop_ends_a_pause_at_once() -> None:
+    server = ChunkedServer([(0.0, b'{"n":1}\n')], end=False)
+    resp = server.get()
+    stop = threading.Event()
+    it = watch_payload(resp, stop, pause=30.0)
+    assert next(it) == b'{"n":1}\n'
+    threading.Timer(0.2, stop.set).start()
+    t = time.monotonic()
+    assert list(it) == []
+    assert time.monotonic() - t < 5.0
+    resp.close()
