@@ -16,6 +16,11 @@ import struct
 import zlib
 from collections.abc import Callable, Iterable
 
+try:  # ISA-L's deflate: ~3x zlib's speed at level 1 with the same (slightly better) ratio; the same format
+    from isal import isal_zlib as deflate
+except ImportError:  # pragma: no cover - isal is a dependency; zlib is the fallback where its wheel is missing
+    deflate = zlib
+
 LEVEL = 1  # scrapes are latency-bound; level 1 already makes the text 4-5x smaller
 HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # gzip, deflate, no name, no mtime, unknown OS
 FINAL_BLOCK = b"\x03\x00"  # an empty fixed-Huffman block with the final bit: ends the deflate stream
@@ -28,11 +33,13 @@ def segment(data: bytes) -> Segment:
     """``data`` as a raw deflate segment that can be followed by any other segment."""
     if not data:
         return EMPTY_SEGMENT
-    c = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
-    return c.compress(data) + c.flush(zlib.Z_SYNC_FLUSH), zlib.crc32(data), len(data)
+    c = deflate.compressobj(LEVEL, deflate.DEFLATED, -15)
+    return c.compress(data) + c.flush(deflate.Z_SYNC_FLUSH), deflate.crc32(data), len(data)
 
 
 def _load_crc32_combine() -> Callable[[int, int, int], int] | None:
+    if deflate is not zlib:
+        return deflate.crc32_combine
     # dlopen by soname, never ctypes.util.find_library: that spawns ldconfig/gcc, at import time in the arbiter.
     combine = None
     for name in ("libz.so.1", "libz.so", "libz.1.dylib"):

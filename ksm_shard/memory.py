@@ -36,7 +36,7 @@ def tune_malloc() -> bool:
     trim.argtypes = [ctypes.c_size_t]
     _malloc_trim = trim
     ok = mallopt(M_ARENA_MAX, 2) == 1
-    ok = mallopt(M_MMAP_THRESHOLD, 128 * 1024) == 1 and ok
+    ok = mallopt(M_MMAP_THRESHOLD, 1024 * 1024) == 1 and ok
     return mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024) == 1 and ok
 
 

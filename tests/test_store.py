@@ -179,3 +179,27 @@ def test_gzip_body_crc_without_libz_combine(monkeypatch) -> None:  # noqa: ANN00
     without = b"".join(exposition([out], gzip=True))
     assert without == with_combine  # the same CRC either way; zlib checks it while decoding
     assert single_member(without) == b"".join(exposition([out]))
+
+
+def test_gzip_body_uses_isal_and_the_zlib_fallback_makes_the_same_body(monkeypatch) -> None:  # noqa: ANN001
+    import zlib
+
+    from ksm_shard import gzipbody
+
+    assert gzipbody.deflate is not zlib  # isal is a dependency: ~3x zlib's deflate speed
+
+    def body(seed: int) -> tuple[bytes, bytes]:
+        out = ResourceOutput("things", [b"# HELP a x\n", b"# HELP b x\n", b"# HELP c x\n"], ["a", "b", "c"])
+        slot = out.new_slot()
+        slot.current.publish()
+        for i in range(300):
+            slot.current.put(f"u{i}", lines(i + seed))
+        return b"".join(exposition([out], gzip=True)), b"".join(exposition([out]))
+
+    gz, plain = body(0)
+    assert single_member(gz) == plain
+    monkeypatch.setattr(gzipbody, "deflate", zlib)
+    monkeypatch.setattr(gzipbody, "_crc32_combine", gzipbody._load_crc32_combine())
+    assert gzipbody._crc32_combine is not None
+    gz_zlib, plain_zlib = body(0)
+    assert plain_zlib == plain and single_member(gz_zlib) == plain and gz_zlib != gz  # another encoder, same text
