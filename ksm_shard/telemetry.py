@@ -51,10 +51,10 @@ class Telemetry:
 
 
 def _client_version() -> str:
-    try:
-        import kubernetes
+    try:  # from the installed metadata: kubernetes.__version__ would import the whole client (kube/k8s_import.py)
+        from importlib.metadata import version
 
-        return kubernetes.__version__
+        return version("kubernetes")
     except Exception:  # noqa: BLE001
         return "unknown"
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 from urllib.parse import urlencode
 
-import kubernetes.client
+import kubernetes.client.configuration
+import kubernetes.client.rest
 import kubernetes.config
 import msgspec
 import urllib3
@@ -33,9 +34,9 @@ class ApiError(Exception):
         self.retry_after = retry_after
 
 
-def load_configuration(kubeconfig: str | None, apiserver: str | None) -> kubernetes.client.Configuration:
+def load_configuration(kubeconfig: str | None, apiserver: str | None) -> kubernetes.client.configuration.Configuration:
     """Configuration from --kubeconfig, else the in-cluster service account, else a bare --apiserver URL."""
-    cfg = kubernetes.client.Configuration()
+    cfg = kubernetes.client.configuration.Configuration()
     if kubeconfig:
         if not os.access(kubeconfig, os.R_OK):
             raise ConfigError(f"cannot read kubeconfig {kubeconfig!r}")
@@ -70,12 +71,12 @@ def _retry_after(headers: urllib3.HTTPHeaderDict) -> float | None:
 class KubeClient:
     """GET requests to the apiserver returning the raw urllib3 response (streamed, not preloaded)."""
 
-    def __init__(self, configuration: kubernetes.client.Configuration, pool_size: int = 64) -> None:
+    def __init__(self, configuration: kubernetes.client.configuration.Configuration, pool_size: int = 64) -> None:
         configuration.connection_pool_maxsize = max(configuration.connection_pool_maxsize or 0, pool_size)
         self.configuration = configuration
         self.host = configuration.host.rstrip("/")
-        self._api = kubernetes.client.ApiClient(configuration)
-        self._pool = self._api.rest_client.pool_manager
+        self._rest = kubernetes.client.rest.RESTClientObject(configuration)  # what ApiClient would build
+        self._pool = self._rest.pool_manager
         self._user_agent = f"ksm-shard/{__version__}"
 
     def _headers(self) -> dict[str, str]:
