@@ -41,6 +41,7 @@ def test_the_exporter_does_not_import_the_client_models_and_the_full_client_stil
                           "version": kubernetes.__version__ == version("kubernetes")}))
     """)
     assert not any(m.startswith(("kubernetes.client.models", "kubernetes.client.api.")) for m in got["light"])
+    assert "kubernetes.config.kube_config" not in got["light"]  # only with --kubeconfig
     assert len(got["light"]) < 30, got["light"]  # the full client is ~1000 modules
     assert got["api"] == "CoreV1Api" and got["model"] == "V1Pod" and got["version"]  # asked for: imported
 

@@ -203,3 +203,17 @@ def test_gzip_body_uses_isal_and_the_zlib_fallback_makes_the_same_body(monkeypat
     assert gzipbody._crc32_combine is not None
     gz_zlib, plain_zlib = body(0)
     assert plain_zlib == plain and single_member(gz_zlib) == plain and gz_zlib != gz  # another encoder, same text
+
+
+def test_watch_threads_trim_the_heap_at_most_every_interval(monkeypatch) -> None:  # noqa: ANN001
+    from ksm_shard import memory
+
+    calls: list[int] = []
+    monkeypatch.setattr(memory, "release_free_memory", lambda: calls.append(1))
+    monkeypatch.setattr(memory, "_trimmed_at", 0.0)
+    for _ in range(50):
+        memory.release_free_memory_now_and_then()
+    assert len(calls) == 1
+    monkeypatch.setattr(memory, "_trimmed_at", memory._trimmed_at - memory.TRIM_INTERVAL)
+    memory.release_free_memory_now_and_then()
+    assert len(calls) == 2

@@ -84,9 +84,11 @@ def test_a_caught_up_stream_is_read_in_bursts() -> None:
     events = [b'{"n":%d}\n' % i for i in range(10)]
     server = ChunkedServer([(0.03, e) for e in events])  # an event every 30 ms
     resp = server.get()
-    blocks = _blocks(watch_payload(resp, threading.Event(), pause=0.2))
+    pauses: list[float] = []
+    blocks = _blocks(watch_payload(resp, threading.Event(), pause=0.2, on_pause=lambda: pauses.append(1)))
     resp.close()
     assert b"".join(blocks) == b"".join(events)
+    assert 1 <= len(pauses) <= len(blocks)  # the hook runs when caught up, before each pause
     # each read after a 200 ms pause finds ~6 events waiting; unpaused, each event would be a read of its own
     assert len(blocks) <= 4, [b.count(b"\n") for b in blocks]
 

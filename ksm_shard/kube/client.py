@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 
 import kubernetes.client.configuration
 import kubernetes.client.rest
-import kubernetes.config
+import kubernetes.config.config_exception
+import kubernetes.config.incluster_config
 import msgspec
 import urllib3
 
@@ -40,14 +41,18 @@ def load_configuration(kubeconfig: str | None, apiserver: str | None) -> kuberne
     if kubeconfig:
         if not os.access(kubeconfig, os.R_OK):
             raise ConfigError(f"cannot read kubeconfig {kubeconfig!r}")
+        from kubernetes.config import kube_config  # only with a kubeconfig: it brings yaml, requests and oauthlib
+
         try:
-            kubernetes.config.load_kube_config(config_file=kubeconfig, client_configuration=cfg, persist_config=False)
+            kube_config.load_kube_config(
+                config_file=kubeconfig, client_configuration=cfg, persist_config=False
+            )
         except Exception as e:  # noqa: BLE001 - the client raises several types for a bad file
             raise ConfigError(f"invalid kubeconfig {kubeconfig!r}: {e}") from e
     else:
         try:
-            kubernetes.config.load_incluster_config(client_configuration=cfg)
-        except kubernetes.config.ConfigException as e:
+            kubernetes.config.incluster_config.load_incluster_config(client_configuration=cfg)
+        except kubernetes.config.config_exception.ConfigException as e:
             if not apiserver:
                 raise ConfigError(
                     "no cluster configured: pass --kubeconfig or --apiserver, or run in a pod "

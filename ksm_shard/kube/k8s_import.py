@@ -4,9 +4,11 @@ all of it.
 ``import kubernetes.client`` runs ``kubernetes/__init__.py`` and ``kubernetes/client/__init__.py``, which import
 every API class and every model (~1000 modules): 23 MB of RSS and ~0.3 CPU-s at each replica start, for classes
 we never build (responses are raw bytes the reflector decodes). We use the client's configuration, its kubeconfig
-and in-cluster loaders (auth, exec plugins, token refresh) and its urllib3 pool, which live in a few small modules.
+and in-cluster loaders (auth, exec plugins, token refresh) and its urllib3 pool, which live in a few small modules;
+the kubeconfig loader (with yaml, requests and oauthlib, 7 MB) only when a kubeconfig is given.
 
-So the packages ``kubernetes``, ``kubernetes.client`` and ``kubernetes.utils`` are registered as modules with their
+So the packages ``kubernetes``, ``kubernetes.client``, ``kubernetes.config`` and ``kubernetes.utils`` are
+registered as modules with their
 real ``__path__`` whose own ``__init__`` runs only when something asks for a name they would define: their
 submodules import normally, and ``kubernetes.client.CoreV1Api`` (say, from other code in the same process) still
 works, the first such access importing the whole package as usual. Nothing here changes the client's behaviour;
@@ -20,7 +22,7 @@ import importlib.util
 import sys
 import types
 
-_LAZY = ("kubernetes", "kubernetes.client", "kubernetes.utils")
+_LAZY = ("kubernetes", "kubernetes.client", "kubernetes.config", "kubernetes.utils")
 
 
 def _lazy_package(name: str) -> types.ModuleType:

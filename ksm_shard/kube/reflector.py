@@ -38,7 +38,7 @@ from ksm_shard.kube.client import ApiError, KubeClient
 from ksm_shard.kube.decode import DecodeError, object_decoders
 from ksm_shard.kube.kinds import Kind
 from ksm_shard.kube.watchbody import watch_payload
-from ksm_shard.memory import release_free_memory
+from ksm_shard.memory import release_free_memory, release_free_memory_now_and_then
 from ksm_shard.sharding import ShardFilter
 from ksm_shard.store import ObjectStore, Relist, StoreSlot
 
@@ -434,7 +434,14 @@ class Reflector:
         handle = self._handle_line
         pending: list[bytes] = []  # the pieces of an event line split across reads (a big object spans many)
         stop = self._stop
-        for chunk in watch_payload(resp, stop, self.config.watch_pause):
+        seen = [self.events_owned]
+
+        def caught_up() -> None:  # give back what a burst of events left in the heap, now and then
+            if self.events_owned != seen[0]:
+                seen[0] = self.events_owned
+                release_free_memory_now_and_then()
+
+        for chunk in watch_payload(resp, stop, self.config.watch_pause, caught_up):
             if stop.is_set():
                 return False
             start = 0

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import select
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 READ_SIZE = 1 << 18
 
@@ -101,11 +101,14 @@ def _readable(sock) -> bool:  # noqa: ANN001
         return True
 
 
-def watch_payload(resp, stop: threading.Event, pause: float = 0.0) -> Iterator[bytes]:  # noqa: ANN001
+def watch_payload(
+    resp, stop: threading.Event, pause: float = 0.0, on_pause: Callable[[], None] | None = None  # noqa: ANN001
+) -> Iterator[bytes]:
     """The payload bytes of a streamed response as they arrive, in blocks of whatever one read took.
 
     The caller must close ``resp`` afterwards: its connection is not reusable, http.client did not see the reads.
-    Ends at the end of the body, or early when ``stop`` is set during a pause.
+    Ends at the end of the body, or early when ``stop`` is set during a pause. ``on_pause`` runs before each pause
+    (the reader is caught up: a moment for housekeeping).
     """
     fp = _raw_file(resp)
     if fp is None:
@@ -123,5 +126,8 @@ def watch_payload(resp, stop: threading.Event, pause: float = 0.0) -> Iterator[b
             yield payload
         if decoder.done:
             return
-        if sock is not None and len(data) < READ_SIZE and not _readable(sock) and stop.wait(pause):
-            return
+        if sock is not None and len(data) < READ_SIZE and not _readable(sock):
+            if on_pause is not None:
+                on_pause()
+            if stop.wait(pause):
+                return
