@@ -316,10 +316,11 @@ class Reflector:
                     shard_info = md.get("shardInfo")
                     if not (isinstance(shard_info, dict) and shard_info.get("selector")):
                         server_filtered = False
-                    remaining = md.get("remainingItemCount")
-                    if first and cont is None and isinstance(remaining, int) and remaining > 0:
-                        # Size the store once for what is coming instead of doubling it as it fills.
-                        expected = len(page.items) + remaining
+                    if first and cont is None:
+                        # Size the store once for what is coming instead of doubling it as it fills: this page's
+                        # items and what the server says remains (a single page says nothing: it is all there).
+                        remaining = md.get("remainingItemCount")
+                        expected = len(page.items) + (remaining if isinstance(remaining, int) and remaining > 0 else 0)
                         store.reserve(expected if server_filtered else expected // self.shard.total_shards)
                     for raw in page.items:
                         listed += self._ingest(store, relist, bytes(raw))
