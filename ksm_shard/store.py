@@ -28,6 +28,10 @@ import mmh3
 from ksm_shard.gzipbody import EMPTY_SEGMENT, GzipBody, Segment, segment
 
 EMPTY = b""
+def _by_row(item: tuple[str, int]) -> int:
+    return item[1]
+
+
 ROWS_PER_BUCKET = 32  # a store doubles its buckets past this many objects per bucket on average
 MAX_BUCKETS = 4096
 
@@ -164,16 +168,36 @@ class _Bucket:
             out.append(self.cells[f][start : start + lens[row]])
         return tuple(out)
 
-    def take_all(self) -> list[tuple[str, Chunks, str | None]]:
-        """Every object with its lines (copied out of the cells), to move them into other buckets."""
+    def split(self, bit: int) -> tuple[_Bucket | None, _Bucket | None]:
+        """This bucket's objects in two new buckets, by whether ``bit`` is set in their UID's hash (None: empty).
+
+        The cells are cut row by row and joined per half; lengths, line hashes and versions move as they are, so
+        nothing is rendered, hashed or staged again (a store doubling during a LIST costs a copy of its bytes).
+        """
         self.fold()
+        halves: tuple[list[tuple[str, int]], list[tuple[str, int]]] = ([], [])
+        for uid, row in sorted(self.rows.items(), key=_by_row):
+            halves[1 if mmh3.hash(uid, signed=False) & bit else 0].append((uid, row))
         offsets = [list(accumulate(lens, initial=0)) for lens in self.lens]
-        cols = list(zip(self.cells, offsets, strict=True))
-        versions = self.versions
-        return [
-            (uid, tuple([cell[o[row] : o[row + 1]] for cell, o in cols]), versions.get(uid))
-            for uid, row in self.rows.items()
-        ]
+        versions, row_hashes = self.versions, self.row_hashes
+        out: list[_Bucket | None] = []
+        for members in halves:
+            if not members:
+                out.append(None)
+                continue
+            b = _Bucket(len(self.cells))
+            rows = [row for _, row in members]
+            b.rows = {uid: i for i, (uid, _) in enumerate(members)}
+            b.versions = {uid: versions[uid] for uid, _ in members if uid in versions}
+            b.n_rows = b.folded = len(rows)
+            b.row_hashes = [row_hashes[row] for row in rows]
+            b.lens = [array("I", [lens[row] for row in rows]) for lens in self.lens]
+            b.cells = [
+                b"".join([cell[o[row] : o[row + 1]] for row in rows]) if cell else EMPTY
+                for cell, o in zip(self.cells, offsets, strict=True)
+            ]
+            out.append(b)
+        return out[0], out[1]
 
     def gzip_cells(self) -> list[Segment]:
         gz = self.gz
@@ -256,18 +280,7 @@ class ObjectStore:
                 if old is None:
                     continue
                 with old.lock:
-                    moved = old.take_all()
-                halves: list[_Bucket | None] = [None, None]
-                for uid, chunks, rv in moved:
-                    half = 1 if mmh3.hash(uid, signed=False) & n else 0
-                    b = halves[half]
-                    if b is None:
-                        b = halves[half] = _Bucket(self.n_families)
-                    b.stage(uid, chunks, rv)
-                for b in halves:
-                    if b is not None:
-                        b.fold()
-                buckets[i], buckets[i + n] = halves
+                    buckets[i], buckets[i + n] = old.split(n)
             self._buckets = buckets
             self._mask = 2 * n - 1
 

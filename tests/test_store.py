@@ -217,3 +217,25 @@ def test_watch_threads_trim_the_heap_at_most_every_interval(monkeypatch) -> None
     monkeypatch.setattr(memory, "_trimmed_at", memory._trimmed_at - memory.TRIM_INTERVAL)
     memory.release_free_memory_now_and_then()
     assert len(calls) == 2
+
+
+def test_a_bucket_split_keeps_updates_deletes_and_reused_rows_exact() -> None:
+    store = ObjectStore(3)
+    truth: dict[str, tuple[bytes, ...]] = {}
+    for i in range(3000):  # deletes and updates between the doublings: free rows and rewritten cells get split
+        store.put(f"u{i}", lines(i), "1")
+        truth[f"u{i}"] = lines(i)
+        if i % 7 == 3:
+            store.delete(f"u{i - 2}")
+            truth.pop(f"u{i - 2}")
+        if i % 11 == 5:
+            store.put(f"u{i - 4}", lines(i - 4, version=2), "2")
+            truth[f"u{i - 4}"] = lines(i - 4, version=2)
+    assert len(store._buckets) == 128
+    for i in range(0, 3000, 5):  # and the split buckets take further changes
+        if f"u{i}" in truth:
+            store.put(f"u{i}", lines(i, version=3), "3")
+            truth[f"u{i}"] = lines(i, version=3)
+    assert all(store.get(u) == ch for u, ch in truth.items()) and len(store) == len(truth)
+    assert as_set(store) == {ln for ch in truth.values() for c in ch for ln in c.splitlines()}
+    assert store.version("u0") == "3" and store.version("u1") == "2" and store.version("u4") == "1"
