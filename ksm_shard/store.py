@@ -374,6 +374,17 @@ class ObjectStore:
         b = self._bucket(uid)
         return b is not None and uid in b.rows
 
+    def fold_all(self) -> None:
+        """Fold every bucket's staged changes now (a caught-up watch does this now and then, so a scrape finds
+        little left to fold: after 15 s of 1k changes/s the first scrape spent ~250 ms folding)."""
+        with self.lock:
+            if not self.published:
+                return
+            for b in self._buckets:
+                if b is not None and b.pending:
+                    with b.lock:
+                        b.fold()
+
     def family_columns(self, gzip: bool = False) -> list[list]:
         """Per non-empty bucket, its cells per family (compressed segments with ``gzip``); staged changes folded
         first."""

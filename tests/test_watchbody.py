@@ -125,3 +125,47 @@ def test_stop_ends_a_pause_at_once() -> None:
     assert list(it) == []
     assert time.monotonic() - t < 5.0
     resp.close()
+
+
+def test_a_caught_up_watch_folds_its_store_so_a_scrape_finds_little_staged(tmp_path) -> None:  # noqa: ANN001
+    """Reflector over the simulated apiserver: after a burst of updates, the store is folded by the watch thread
+    (ReflectorConfig.fold_interval), not left for the next scrape."""
+    from ksm_shard.generator import ResourceRenderer
+    from ksm_shard.kube.client import KubeClient, load_configuration
+    from ksm_shard.kube.kinds import KINDS
+    from ksm_shard.kube.reflector import Reflector, ReflectorConfig
+    from ksm_shard.resources import RESOURCES
+    from ksm_shard.sharding import ShardFilter
+    from ksm_shard.sim.apiserver import SimApiServer
+    from ksm_shard.sim.storage import Storage
+    from ksm_shard.store import ResourceOutput
+
+    storage = Storage()
+    for i in range(200):
+        storage.create("configmaps", {"metadata": {"name": f"c{i}", "namespace": "default"}, "data": {"k": "v"}})
+    sim = SimApiServer(storage)
+    sim.start()
+    renderer = ResourceRenderer(RESOURCES["configmaps"])
+    out = ResourceOutput("configmaps", renderer.headers, [f.name for f in renderer.families])
+    config = ReflectorConfig(fold_interval=0.3, watch_pause=0.05)
+    refl = Reflector(KubeClient(load_configuration(None, sim.url)), KINDS["configmaps"], renderer, out.new_slot(),
+                     ShardFilter(0, 1), config=config)  # fmt: skip
+    refl.start()
+    try:
+        assert refl.synced.wait(30)
+        store = refl.slot.current
+        deadline = time.monotonic() + 20
+        i = 0
+        while time.monotonic() < deadline:  # keep updating until a fold by the watch thread has been seen
+            obj = storage.get("configmaps", "default", f"c{i % 200}")
+            obj["metadata"].setdefault("labels", {})["v"] = str(i)
+            storage.update("configmaps", obj)
+            i += 1
+            time.sleep(0.01)
+            if i > 100 and sum(len(b.pending) for b in store._buckets if b is not None) == 0:
+                break
+        else:
+            raise AssertionError("the watch never folded its staged changes")
+    finally:
+        refl.stop()
+        sim.stop()

@@ -111,6 +111,7 @@ class ReflectorConfig:
     min_watch_duration: float = 1.0  # a watch the server ended sooner than this counts as a failure
     retry_after_max: float = 300.0  # a longer Retry-After (a broken proxy) is capped to this
     watch_pause: float = 0.1  # a caught-up watch waits this long before its next read (watchbody: bursts)
+    fold_interval: float = 2.0  # a caught-up watch folds its store's staged changes at most this often
 
 
 # Answers that will not change by retrying soon: the stream counts as settled for readiness (but is retried).
@@ -436,11 +437,17 @@ class Reflector:
         pending: list[bytes] = []  # the pieces of an event line split across reads (a big object spans many)
         stop = self._stop
         seen = [self.events_owned]
+        fold_every = self.config.fold_interval
+        folded_at = [time.monotonic()]
 
-        def caught_up() -> None:  # give back what a burst of events left in the heap, now and then
+        def caught_up() -> None:  # housekeeping after a burst of events, now and then
             if self.events_owned != seen[0]:
-                seen[0] = self.events_owned
-                release_free_memory_now_and_then()
+                now = time.monotonic()
+                if now - folded_at[0] >= fold_every:
+                    seen[0] = self.events_owned
+                    folded_at[0] = now
+                    store.fold_all()  # what a scrape would otherwise fold
+                    release_free_memory_now_and_then()
 
         for chunk in watch_payload(resp, stop, self.config.watch_pause, caught_up):
             if stop.is_set():
