@@ -22,6 +22,9 @@ except ImportError:  # pragma: no cover - isal is a dependency; zlib is the fall
     deflate = zlib
 
 LEVEL = 1  # scrapes are latency-bound; level 1 already makes the text 4-5x smaller
+# For cells compressed again because they changed: ISA-L's level 0 deflates metrics text ~2x faster than its
+# level 1 (830 vs 430 MB/s here) at a ratio of ~3.1 instead of ~4.5. zlib's level 1 is its fastest.
+FAST_LEVEL = 0 if deflate is not zlib else 1
 HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # gzip, deflate, no name, no mtime, unknown OS
 FINAL_BLOCK = b"\x03\x00"  # an empty fixed-Huffman block with the final bit: ends the deflate stream
 
@@ -29,11 +32,11 @@ Segment = tuple[bytes, int, int]  # (raw deflate bytes, CRC-32 of the plain byte
 EMPTY_SEGMENT: Segment = (b"", 0, 0)
 
 
-def segment(data: bytes) -> Segment:
+def segment(data: bytes, level: int = LEVEL) -> Segment:
     """``data`` as a raw deflate segment that can be followed by any other segment."""
     if not data:
         return EMPTY_SEGMENT
-    c = deflate.compressobj(LEVEL, deflate.DEFLATED, -15)
+    c = deflate.compressobj(level, deflate.DEFLATED, -15)
     return c.compress(data) + c.flush(deflate.Z_SYNC_FLUSH), deflate.crc32(data), len(data)
 
 
@@ -84,8 +87,20 @@ class GzipBody:
         self.size += size
 
     def add_all(self, segs: Iterable[Segment]) -> None:
-        for seg in segs:
-            self.add(seg)
+        combine = _crc32_combine
+        if combine is None:
+            for seg in segs:
+                self.add(seg)
+            return
+        # add() inlined: a 1M-series body is ~60k segments, and this loop was half of a cached gzip scrape.
+        append = self.parts.append
+        crc, size = self.crc, self.size
+        for data, seg_crc, seg_size in segs:
+            if seg_size:
+                append(data)
+                crc = combine(crc, seg_crc, seg_size)
+                size += seg_size
+        self.crc, self.size = crc, size
 
     def close(self) -> list[bytes]:
         self.parts.append(FINAL_BLOCK + struct.pack("<II", self.crc & 0xFFFFFFFF, self.size & 0xFFFFFFFF))
