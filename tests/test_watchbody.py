@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import random
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import urllib3
@@ -49,8 +53,8 @@ def test_chunk_decoder_rejects_bad_framing(body: bytes) -> None:
 class ChunkedServer:
     """One HTTP/1.1 response, chunked, written by ``script`` (a list of (delay seconds, chunk payload))."""
 
-    def __init__(self, script: list[tuple[float, bytes]], end: bool = True) -> None:
-        self.script, self.end = script, end
+    def __init__(self, script: list[tuple[float, bytes]], end: bool = True, tls: ssl.SSLContext | None = None) -> None:
+        self.script, self.end, self.tls = script, end, tls
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
         self.thread = threading.Thread(target=self._serve, daemon=True)
@@ -58,6 +62,8 @@ class ChunkedServer:
 
     def _serve(self) -> None:
         conn, _ = self.sock.accept()
+        if self.tls is not None:
+            conn = self.tls.wrap_socket(conn, server_side=True)
         with conn:
             buf = b""
             while b"\r\n\r\n" not in buf:
@@ -71,9 +77,10 @@ class ChunkedServer:
             else:
                 time.sleep(5)
 
-    def get(self) -> urllib3.BaseHTTPResponse:
-        pool = urllib3.PoolManager()
-        return pool.request("GET", f"http://127.0.0.1:{self.port}/w", preload_content=False, retries=False)
+    def get(self, ca: str | None = None) -> urllib3.BaseHTTPResponse:
+        pool = urllib3.PoolManager(ca_certs=ca) if ca else urllib3.PoolManager()
+        scheme = "https" if ca else "http"
+        return pool.request("GET", f"{scheme}://127.0.0.1:{self.port}/w", preload_content=False, retries=False)
 
 
 def _blocks(it: Iterator[bytes]) -> list[bytes]:
@@ -169,3 +176,35 @@ def test_a_caught_up_watch_folds_its_store_so_a_scrape_finds_little_staged(tmp_p
     finally:
         refl.stop()
         sim.stop()
+
+
+@pytest.fixture(scope="module")
+def tls_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[ssl.SSLContext, str]:
+    if shutil.which("openssl") is None:
+        pytest.fail("the openssl CLI is needed to make a test certificate")
+    d: Path = tmp_path_factory.mktemp("tls")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", "k.pem", "-out", "c.pem", "-subj", "/CN=localhost", "-days", "2",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], cwd=d, check=True, capture_output=True)  # fmt: skip
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(d / "c.pem", d / "k.pem")
+    return ctx, str(d / "c.pem")
+
+
+def test_over_tls_bursts_and_full_speed_both_hold(tls_pair: tuple[ssl.SSLContext, str]) -> None:
+    """A real apiserver speaks TLS: reads return at most one 16 KB record, so "caught up" must come from the socket
+    and the TLS buffer, never from a short read."""
+    ctx, ca = tls_pair
+    events = [b'{"n":%d}\n' % i for i in range(10)]
+    resp = ChunkedServer([(0.03, e) for e in events], tls=ctx).get(ca)
+    blocks = _blocks(watch_payload(resp, threading.Event(), pause=0.2))
+    resp.close()
+    assert b"".join(blocks) == b"".join(events) and len(blocks) <= 4
+    big = [b"%06d" % i + b"z" * 1000 + b"\n" for i in range(20000)]
+    resp = ChunkedServer([(0.0, e) for e in big], tls=ctx).get(ca)
+    t = time.monotonic()
+    got = b"".join(watch_payload(resp, threading.Event(), pause=0.5))
+    took = time.monotonic() - t
+    resp.close()
+    assert got == b"".join(big)
+    assert took < 6.0, took

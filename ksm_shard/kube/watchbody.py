@@ -2,7 +2,8 @@
 
 A watch sends one small HTTP chunk per event. Read through urllib3 that is a readline and a read per event on an
 8 KiB buffer, ~40 us of Python each; here one read of up to 256 KiB takes whatever has arrived and the framing of
-all its chunks is stripped with a few ``find`` calls.
+all its chunks is stripped with a few ``find`` calls. (Over TLS a read returns one record, so the reader keeps
+reading while the socket or the TLS buffer has more.)
 
 Bursts: when a read has taken everything the socket had (the stream is caught up), the reader waits ``pause``
 seconds before the next read. Events that arrive meanwhile wait in the socket buffer and are then handled back to
@@ -121,6 +122,16 @@ def watch_payload(
         data = read1(READ_SIZE)
         if not data:
             return
+        if sock is not None and len(data) < READ_SIZE and _readable(sock):
+            # More has arrived (over TLS a read returns one record, ~one event): take it all in this block.
+            pieces, size = [data], len(data)
+            while size < READ_SIZE and _readable(sock):
+                more = read1(READ_SIZE - size)
+                if not more:
+                    break
+                pieces.append(more)
+                size += len(more)
+            data = b"".join(pieces)
         payload = decoder.feed(data)
         if payload:
             yield payload
