@@ -208,3 +208,17 @@ def test_over_tls_bursts_and_full_speed_both_hold(tls_pair: tuple[ssl.SSLContext
     resp.close()
     assert got == b"".join(big)
     assert took < 6.0, took
+
+
+def test_a_stream_cut_before_its_last_chunk_is_an_error_not_an_end() -> None:
+    from ksm_shard.kube.watchbody import StreamCut
+
+    server = ChunkedServer([(0.0, b'{"n":1}\n')], end=False)
+    server.script = [(0.0, b'{"n":1}\n')]
+    resp = server.get()
+    it = watch_payload(resp, threading.Event(), pause=0.05)
+    assert next(it) == b'{"n":1}\n'
+    resp._connection.sock.shutdown(socket.SHUT_RDWR)  # the connection goes away mid-stream
+    with pytest.raises(StreamCut):
+        list(it)
+    resp.close()

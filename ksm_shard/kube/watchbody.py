@@ -26,6 +26,10 @@ class ChunkedFramingError(ValueError):
     """The body is not valid HTTP/1.1 chunked framing."""
 
 
+class StreamCut(ConnectionError):
+    """The connection ended before the body's last chunk: a broken stream, not one the server ended."""
+
+
 class ChunkDecoder:
     """Incremental decoder of a chunked body: ``feed`` raw bytes, get the payload bytes they complete."""
 
@@ -117,19 +121,14 @@ def watch_payload(
         return
     sock = getattr(getattr(resp, "_connection", None), "sock", None) if pause else None
     decoder = ChunkDecoder()
-    # Reads land in one buffer per watch and leave as bytes of their own size: read1(n) would allocate n bytes for
-    # every read and shrink them, churning heap blocks under the long-lived cells (fragmentation, RSS creep).
-    view = memoryview(bytearray(READ_SIZE))
-    readinto1 = fp.readinto1
-
-    def read1(limit: int) -> bytes:
-        n = readinto1(view[:limit])
-        return bytes(view[:n])
-
+    # (Not readinto1 into a reused buffer: after copying what the buffer held it may block for more.)
+    read1 = fp.read1
     while True:
         data = read1(READ_SIZE)
         if not data:
-            return
+            if stop.is_set():
+                return
+            raise StreamCut("watch stream ended without its last chunk")  # as urllib3 says: a failure, backed off
         if sock is not None and len(data) < READ_SIZE and _readable(sock):
             # More has arrived (over TLS a read returns one record, ~one event): take it all in this block.
             pieces, size = [data], len(data)
