@@ -129,22 +129,28 @@ def watch_payload(
             if stop.is_set():
                 return
             raise StreamCut("watch stream ended without its last chunk")  # as urllib3 says: a failure, backed off
-        if sock is not None and len(data) < READ_SIZE and _readable(sock):
-            # More has arrived (over TLS a read returns one record, ~one event): take it all in this block.
+        caught_up = False
+        if sock is not None and len(data) < READ_SIZE:
+            # Take what else has arrived (over TLS a read returns one record, ~one event) into this block; when
+            # nothing more is there the stream is caught up. One readiness check per read decides both.
             pieces, size = [data], len(data)
-            while size < READ_SIZE and _readable(sock):
+            while size < READ_SIZE:
+                if not _readable(sock):
+                    caught_up = True
+                    break
                 more = read1(READ_SIZE - size)
                 if not more:
                     break
                 pieces.append(more)
                 size += len(more)
-            data = b"".join(pieces)
+            if len(pieces) > 1:
+                data = b"".join(pieces)
         payload = decoder.feed(data)
         if payload:
             yield payload
         if decoder.done:
             return
-        if sock is not None and len(data) < READ_SIZE and not _readable(sock):
+        if caught_up:
             if on_pause is not None:
                 on_pause()
             if stop.wait(pause):
