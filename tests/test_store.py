@@ -205,6 +205,26 @@ def test_gzip_body_uses_isal_and_the_zlib_fallback_makes_the_same_body(monkeypat
     assert plain_zlib == plain and single_member(gz_zlib) == plain and gz_zlib != gz  # another encoder, same text
 
 
+def test_segments_from_one_reused_compressor_stand_alone_in_any_order(monkeypatch) -> None:  # noqa: ANN001
+    import random
+    import zlib
+
+    from ksm_shard import gzipbody
+
+    # Cells that repeat each other's text: a compressor that kept its history would refer back to earlier cells.
+    cells = [b"".join(b'kube_pod_info{namespace="ns",pod="p%d",uid="u%d"} 1\n' % (i, j) for j in range(40))
+             for i in range(60)]
+    for module in (gzipbody.deflate, zlib):
+        monkeypatch.setattr(gzipbody, "deflate", module)
+        segs = [gzipbody.segment(c) for c in cells]
+        order = list(range(len(cells))) * 2
+        random.Random(7).shuffle(order)
+        raw = b"".join(segs[i][0] for i in order) + gzipbody.FINAL_BLOCK
+        assert zlib.decompress(raw, -15) == b"".join(cells[i] for i in order)
+        assert all(crc == zlib.crc32(c) and size == len(c) for (_, crc, size), c in zip(segs, cells, strict=True))
+    assert len(gzipbody._compressors.by_key) >= 2  # one compressor per module (and level), reused
+
+
 def test_watch_threads_trim_the_heap_at_most_every_interval(monkeypatch) -> None:  # noqa: ANN001
     from ksm_shard import memory
 

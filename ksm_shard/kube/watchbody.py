@@ -1,7 +1,7 @@
 """Reading a watch response body: big reads, HTTP/1.1 chunked framing decoded here, and reads taken in bursts.
 
 A watch sends one small HTTP chunk per event. Read through urllib3 that is a readline and a read per event on an
-8 KiB buffer, ~40 us of Python each; here one read of up to 64 KiB takes whatever has arrived and the framing of
+8 KiB buffer, ~40 us of Python each; here one read of up to 256 KiB takes whatever has arrived and the framing of
 all its chunks is stripped with a few ``find`` calls. (Over TLS a read returns one record, so the reader keeps
 reading while the socket or the TLS buffer has more.)
 
@@ -19,7 +19,9 @@ import select
 import threading
 from collections.abc import Callable, Iterator
 
-READ_SIZE = 1 << 16
+# Above glibc's mmap threshold (128 KiB, memory.py): each read's buffer is a mapping of its own, shrunk to what
+# the read took and unmapped when handled, never a heap block freed between the store's long-lived cells.
+READ_SIZE = 1 << 18
 
 
 class ChunkedFramingError(ValueError):
