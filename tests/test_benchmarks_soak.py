@@ -13,7 +13,7 @@ import pytest
 from pngcheck import assert_png
 
 REPO = Path(__file__).resolve().parent.parent
-SOAK_TARGETS = {"rss_growth", "rss_drift", "worker_restarts", "output_exact"}
+SOAK_TARGETS = {"rss_peak_growth", "rss_level_growth", "rss_drift", "worker_restarts", "output_exact"}
 RELIST_TARGETS = {
     "relist_peak_unchanged",
     "relist_series_unchanged",
@@ -104,7 +104,9 @@ def test_soak_writes_a_well_formed_report(reports: dict[str, tuple[Path, str]]) 
     assert f["warmup_s"] == pytest.approx(0.2 * 0.4 * 60)
     assert f["post_warmup_samples"] >= 10
     assert f["baseline_bytes"] > 0 and f["last_max_bytes"] >= f["last_median_bytes"]
-    assert f["growth"] == pytest.approx(f["last_max_bytes"] / f["baseline_bytes"] - 1)
+    assert f["peak_growth"] == pytest.approx(f["last_max_bytes"] / f["first_max_bytes"] - 1)
+    assert f["level_growth"] == pytest.approx(f["last_median_bytes"] / f["baseline_bytes"] - 1)
+    assert f["peak_over_level"] == pytest.approx(f["last_max_bytes"] / f["baseline_bytes"] - 1)
     assert isinstance(f["drift"], float) and isinstance(f["slope_bytes_per_s"], float)
     # a correctness check, not a memory one: after churn the exporter must still serve the truth
     assert results["truth"]["ok"], results["truth"]["verdict"]
