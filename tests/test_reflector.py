@@ -225,3 +225,23 @@ def test_relist_reuses_lines_of_unchanged_objects(storage, sim, make_exporter) -
     assert wait_for(lambda: refl.relists >= 1 and refl.lists > lists, timeout=15)
     assert renders == [] and refl.reused == owned
     assert body(exp) == before
+
+
+def test_a_server_filtered_list_sizes_its_store_from_the_collection_size(storage, sim, make_exporter,  # noqa: ANN001
+                                                                         monkeypatch) -> None:  # noqa: ANN001
+    # A filtered LIST carries no remainingItemCount: without the one-item probe the store doubled as pages came in.
+    from ksm_shard.store import ObjectStore
+
+    grows = []
+    real_grow = ObjectStore._grow
+    monkeypatch.setattr(ObjectStore, "_grow", lambda self: (grows.append(len(self)), real_grow(self))[1])
+    sim.shard_selector_supported = True
+    for i in range(2400):
+        storage.create("configmaps", configmap(f"cm-{i:04d}", f"ns-{i % 7}"))
+    exp = make_exporter(["configmaps"], shard=0, total_shards=2)
+    refl = exp.reflectors[0]
+    assert refl.server_side_filtered and 1000 < len(refl.slot.current) < 1400
+    assert grows == []
+    probes = [q for m, p, q in list(sim.requests) if p == "/api/v1/configmaps" and q.get("limit") == "1"]
+    assert len(probes) == 1 and "shardSelector" not in probes[0]
+    assert body(exp).count("kube_configmap_info{") == len(refl.slot.current)
