@@ -142,8 +142,8 @@ class _Bucket:
 
         A deleted object's row waits for the next new object of this bucket, but churn replaces pods by new ones
         whose UIDs hash elsewhere: each bucket's rows follow a random walk and its high-water mark kept growing
-        (in a 30-minute soak, ~40% more rows than objects). Free rows hold no bytes in the cells, so only the
-        bookkeeping is renumbered; the cells and their compressed forms stay as they are.
+        (~40% more rows than objects after the 30-minute soak's churn, replayed in-process). Free rows hold no
+        bytes in the cells, so only the bookkeeping is renumbered; the cells and their compressed forms stay.
         """
         free = set(self.free)
         keep = [row for row in range(self.n_rows) if row not in free]
