@@ -31,7 +31,10 @@ log = logging.getLogger(__name__)
 TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 OPENMETRICS_VERSIONS = ("1.0.0", "0.0.1")
 ESCAPING_SCHEMES = ("allow-utf-8", "underscores", "dots", "values")
-_CHUNK = 1 << 18  # coalesce small buffers into writes of about this size
+# Cells are coalesced into writes of about this size, kept under glibc's 128 KB mmap threshold (memory.py): each
+# write's buffer then reuses the heap block the previous one freed. At 256 KB every write was a fresh mapping whose
+# pages faulted in as the cells were copied: a 1.2M-series plain scrape took ~250 ms instead of ~150 ms.
+_CHUNK = 120 * 1024
 
 LANDING = """<html>
 <head><title>ksm-shard</title></head>
