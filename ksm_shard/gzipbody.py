@@ -32,7 +32,8 @@ EMPTY_SEGMENT: Segment = (b"", 0, 0)
 
 
 class _Compressors(threading.local):
-    """Each thread's raw deflate compressors, by (module, level), reused from segment to segment.
+    """Each thread's raw deflate compressor per module (ISA-L, or zlib where tests swap it in), reused from segment
+    to segment.
 
     A fresh compressor per segment cost 3x the compression itself: ISA-L's state is an ~80 KB heap block plus a
     ~280 KB mapping, allocated and freed for every 2.5 KB cell (24 -> 7.5 us per cell with the worker's malloc
@@ -40,25 +41,24 @@ class _Compressors(threading.local):
     """
 
     def __init__(self) -> None:
-        self.by_key: dict[tuple[object, int], object] = {}
+        self.by_module: dict[object, object] = {}
 
 
 _compressors = _Compressors()
 
 
-def segment(data: bytes, level: int = LEVEL) -> Segment:
-    """``data`` as a raw deflate segment that can be followed by any other segment."""
+def segment(data: bytes) -> Segment:
+    """``data`` as a raw deflate segment (at LEVEL) that can be followed by any other segment."""
     if not data:
         return EMPTY_SEGMENT
-    by_key = _compressors.by_key
-    key = (deflate, level)
-    c = by_key.get(key)
+    by_module = _compressors.by_module
+    c = by_module.get(deflate)
     if c is None:
-        c = by_key[key] = deflate.compressobj(level, deflate.DEFLATED, -15)
+        c = by_module[deflate] = deflate.compressobj(LEVEL, deflate.DEFLATED, -15)
     try:
         out = c.compress(data) + c.flush(deflate.Z_FULL_FLUSH)  # byte-aligned, history reset: stands alone
     except BaseException:
-        del by_key[key]  # half a segment may be inside it: never reuse it
+        del by_module[deflate]  # half a segment may be inside it: never reuse it
         raise
     return out, deflate.crc32(data), len(data)
 

@@ -302,17 +302,7 @@ class Reflector:
                     q = [*base, ("limit", str(self.config.page_size))] if paginate else list(base)
                     if cont:
                         q.append(("continue", cont))
-                    resp = self.client.get(
-                        self.path,
-                        q,
-                        connect_timeout=self.config.connect_timeout,
-                        read_timeout=self.config.list_read_timeout,
-                    )
-                    try:
-                        body = resp.read()
-                    finally:
-                        resp.release_conn()
-                    page = _decode_page(body)
+                    page = self._list_page(q)
                     md = page.metadata
                     shard_info = md.get("shardInfo")
                     if not (isinstance(shard_info, dict) and shard_info.get("selector")):
@@ -362,6 +352,16 @@ class Reflector:
         self.settled.set()
         log.debug("%s: listed %d owned objects at rv %s", self.path, len(store), rv)
 
+    def _list_page(self, query: list[tuple[str, str]]) -> _ListPage:
+        """One LIST request: its metadata decoded, its items left as raw bytes."""
+        timeouts = {"connect_timeout": self.config.connect_timeout, "read_timeout": self.config.list_read_timeout}
+        resp = self.client.get(self.path, query, **timeouts)
+        try:
+            body = resp.read()
+        finally:
+            resp.release_conn()
+        return _decode_page(body)
+
     def _collection_size(self, base: list[tuple[str, str]]) -> int:
         """The size of the whole collection, every shard's objects, or 0 if the apiserver does not say.
 
@@ -370,17 +370,8 @@ class Reflector:
         LIST without the shard selector tells the collection's size in its ``remainingItemCount``; asked only when
         a filtered list has more than one page.
         """
-        query = [(k, v) for k, v in base if k != "shardSelector"] + [("limit", "1")]
         try:
-            cfg = self.config
-            resp = self.client.get(
-                self.path, query, connect_timeout=cfg.connect_timeout, read_timeout=cfg.list_read_timeout
-            )
-            try:
-                body = resp.read()
-            finally:
-                resp.release_conn()
-            md = _decode_page(body).metadata
+            md = self._list_page([(k, v) for k, v in base if k != "shardSelector"] + [("limit", "1")]).metadata
         except Exception as e:  # noqa: BLE001 - only a sizing hint: the store then grows as it fills
             log.debug("%s: collection size not known: %s", self.path, e)
             return 0
