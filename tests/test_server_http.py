@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import http.client
 import shutil
 import subprocess
 import zlib
@@ -11,6 +12,7 @@ import pytest
 from conftest import wait_for
 from factories import configmap, pod
 
+from ksm_shard import server
 from ksm_shard.launch import ExporterProcess, http_get, sample_lines
 from ksm_shard.sim.apiserver import SimApiServer
 from ksm_shard.sim.storage import Storage
@@ -171,6 +173,57 @@ def test_gzip_when_enabled_and_accepted(golden_cluster) -> None:  # noqa: ANN001
         assert curl.returncode == 0 and curl.stdout == plain
     _, body, headers = http_get(proc.url + "/metrics", headers={"Accept-Encoding": "gzip;q=0"})
     assert "Content-Encoding" not in headers and body == plain
+
+
+def test_one_connection_serves_scrapes_back_to_back(golden_cluster) -> None:  # noqa: ANN001
+    """Bodies written straight to the socket (sendmsg) keep HTTP/1.1 framing: several scrapes, plain and gzip,
+    on one keep-alive connection, each complete, then HEAD (headers only) on the same connection."""
+    _, _, proc, _ = golden_cluster
+    plain = proc.metrics()
+    conn = http.client.HTTPConnection("127.0.0.1", proc.port, timeout=30)
+    try:
+        for accept in ("identity", "gzip", "identity", "gzip"):
+            conn.request("GET", "/metrics", headers={"Accept-Encoding": accept})
+            r = conn.getresponse()
+            body = r.read()
+            assert r.status == 200 and int(r.headers["Content-Length"]) == len(body)
+            assert (gzip.decompress(body) if accept == "gzip" else body) == plain
+        conn.request("HEAD", "/metrics")
+        r = conn.getresponse()
+        assert r.status == 200 and r.read() == b"" and int(r.headers["Content-Length"]) == len(plain)
+        conn.request("GET", "/metrics")
+        assert conn.getresponse().read() == plain
+    finally:
+        conn.close()
+
+
+class _TrickleSocket:
+    """sendmsg that takes at most ``limit`` bytes per call, as a full socket buffer does."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.out = bytearray()
+        self.calls = 0
+
+    def sendmsg(self, buffers: list) -> int:
+        assert len(buffers) <= 1024  # IOV_MAX
+        self.calls += 1
+        data = b"".join(bytes(b) for b in buffers)[: self.limit]
+        self.out += data
+        return len(data)
+
+
+@pytest.mark.parametrize("limit", [1, 7, 4096, 10**9])
+def test_send_buffers_resumes_partial_writes(limit: int) -> None:
+    parts = [bytes([65 + i % 26]) * (i % 5) for i in range(3000)] if limit > 1 else [b"ab", b"", b"cde", b"f"]
+    expected = b"".join(parts)
+    sock = _TrickleSocket(limit)
+    body = server.send_buffers(sock, list(parts))  # type: ignore[arg-type]
+    assert next(body) == b""  # gunicorn sends the headers on this empty write
+    assert sock.calls == 0
+    assert list(body) == []
+    assert bytes(sock.out) == expected
+    assert sock.calls >= (len(expected) + limit - 1) // limit
 
 
 def test_resource_query_parameters(golden_cluster) -> None:  # noqa: ANN001
