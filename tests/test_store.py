@@ -6,6 +6,7 @@ import gzip
 import random
 import zlib
 
+from ksm_shard import store as store_module
 from ksm_shard.store import ObjectStore, Relist, ResourceOutput, exposition
 
 
@@ -299,3 +300,43 @@ def test_rows_of_deleted_objects_are_compacted_away_when_churn_replaces_objects(
     assert all(len(b.row_hashes) == b.n_rows and all(len(a) == b.n_rows for a in b.lens) for b in buckets)
     assert as_set(store) == {ln for uid, v in live.items() for c in lines(int(uid[1:]), v) for ln in c.splitlines()}
     assert all(store.get(uid) == lines(int(uid[1:]), v) for uid, v in live.items())
+
+
+def test_changed_cells_are_compressed_ahead_of_the_next_expected_gzip_scrape(monkeypatch) -> None:  # noqa: ANN001
+    out = ResourceOutput("things", [b"# HELP a x\n", b"# HELP b x\n", b"# HELP c x\n"], ["a", "b", "c"])
+    slot = out.new_slot()
+    slot.current.publish()
+    store = slot.current
+    for i in range(200):
+        store.put(f"u{i}", lines(i))
+    compressed: list[bytes] = []
+    real_segment = store_module.segment
+    monkeypatch.setattr(store_module, "segment", lambda data: compressed.append(data) or real_segment(data))
+    clock = [1000.0]
+    monkeypatch.setattr(store_module.time, "monotonic", lambda: clock[0])
+
+    def churn_and_fold(version: int) -> None:
+        for i in range(0, 200, 7):
+            store.put(f"u{i}", lines(i, version=version))
+        store.fold_all()
+
+    churn_and_fold(1)
+    assert compressed == []  # never gzip-scraped: replicas scraped without gzip spend nothing on compression
+    for t in (1000.0, 1030.0):  # gzip scrapes every 30 s: the next one is expected at 1060
+        clock[0] = t
+        exposition([out], gzip=True)
+    compressed.clear()
+    clock[0] = 1040.0
+    churn_and_fold(2)
+    assert compressed == []  # the next scrape is 20 s away: what changes now would change again before it
+    clock[0] = 1056.0
+    churn_and_fold(3)
+    assert compressed  # within the lead: the changed cells are compressed by the fold ...
+    n = len(compressed)
+    body = b"".join(exposition([out], gzip=True))
+    assert len(compressed) == n  # ... so the gzip scrape compressed nothing
+    assert single_member(body) == b"".join(exposition([out]))
+
+    clock[0] = 1056.0 + store_module.GZIP_WARM_SECONDS + 1
+    churn_and_fold(4)
+    assert len(compressed) == n  # no gzip scrape for GZIP_WARM_SECONDS: compressing at scrapes only again
