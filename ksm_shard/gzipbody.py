@@ -57,6 +57,10 @@ def segment(data: bytes) -> Segment:
         c = by_module[deflate] = deflate.compressobj(LEVEL, deflate.DEFLATED, -15)
     try:
         out = c.compress(data) + c.flush(deflate.Z_FULL_FLUSH)  # byte-aligned, history reset: stands alone
+        # An exact-size copy: the flush's output is its 16 KB buffer shrunk in place, and a long-lived segment
+        # left at the head of every such block peppered the heap (compressing ahead of scrapes under 2k
+        # changes/s: RSS +100 MB in a minute, +35 MB with the copy).
+        out = bytes(memoryview(out))
     except BaseException:
         del by_module[deflate]  # half a segment may be inside it: never reuse it
         raise
