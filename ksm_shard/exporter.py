@@ -18,7 +18,7 @@ from ksm_shard.kube.reflector import Reflector, ReflectorConfig
 from ksm_shard.options import Options
 from ksm_shard.resources import RESOURCES
 from ksm_shard.sharding import ShardFilter
-from ksm_shard.store import ResourceOutput, exposition
+from ksm_shard.store import GzipWarmer, ResourceOutput, exposition
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,8 @@ class ShardView:
                         on_watch=(lambda result, label=label: on_watch(label, result)) if on_watch else None,
                     )
                 )  # fmt: skip
+        # Only a replica that serves gzip compresses cells ahead of scrapes.
+        self.gzip_warmer = GzipWarmer(self.outputs) if options.enable_gzip_encoding else None
 
     def start(self) -> None:
         log.info(
@@ -75,8 +77,12 @@ class ShardView:
         )  # fmt: skip
         for r in self.reflectors:
             r.start()
+        if self.gzip_warmer is not None:
+            self.gzip_warmer.start()
 
     def stop(self) -> None:
+        if self.gzip_warmer is not None:
+            self.gzip_warmer.stop()
         for r in self.reflectors:
             r.stop()
 

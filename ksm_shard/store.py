@@ -17,6 +17,7 @@ never copied.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -30,15 +31,16 @@ import mmh3
 from ksm_shard.gzipbody import GzipBody, Segment, segment
 
 EMPTY = b""
+log = logging.getLogger(__name__)
 def _by_row(item: tuple[str, int]) -> int:
     return item[1]
 
 
 ROWS_PER_BUCKET = 32  # a store doubles its buckets past this many objects per bucket on average
-# Changed cells are compressed ahead of a gzip scrape from this long before it is expected (ObjectStore.fold_all),
-# and no longer once no gzip scrape came for GZIP_WARM_SECONDS.
+# Changed cells are compressed ahead of a gzip scrape from this long before it is expected (ObjectStore.compress_ahead)
+# until one expected scrape was missed (at most this long after it was due).
 GZIP_LEAD_SECONDS = 5.0
-GZIP_WARM_SECONDS = 600.0
+GZIP_LATE_MAX_SECONDS = 600.0
 MAX_BUCKETS = 4096
 
 Chunks = tuple[bytes, ...]  # one object's lines per family (b"" where a family has none)
@@ -289,8 +291,8 @@ class ObjectStore:
         self.lock = threading.RLock()  # a scrape's read of all buckets vs. a relist's commit or a resize
         self.published = published  # False while the first LIST fills it: scrapes see nothing yet
         # When gzip scrapes came and when the next is expected (monotonic seconds), for compressing ahead of it.
-        self.gzip_scraped_at = -math.inf
-        self._gzip_gap = math.inf
+        self._gzip_times = (-math.inf, -math.inf, -math.inf)  # the last three gzip scrapes, oldest first
+        self._gzip_period = math.inf
         self.gzip_due = math.inf
 
     def _bucket(self, uid: str) -> _Bucket | None:
@@ -415,33 +417,49 @@ class ObjectStore:
 
     def fold_all(self) -> None:
         """Fold every bucket's staged changes now (a caught-up watch does this now and then, so a scrape finds
-        little left to fold: after 15 s of 1k changes/s the first scrape spent ~250 ms folding).
-
-        Ahead of an expected gzip scrape, changed cells are compressed here too, off the scrape path: otherwise a
-        gzip scrape after 15 s of 1k changes/s recompressed most pod cells (~0.8 s for a 1.2M-series store, on
-        the scrape's clock). A cell that changes again before the scrape is compressed again, so this starts only
-        GZIP_LEAD_SECONDS before the scrape is due (the last gap between gzip scrapes tells) and stops once gzip
-        scrapes stopped coming: replicas scraped without gzip never compress.
-        """
+        little left to fold: after 15 s of 1k changes/s the first scrape spent ~250 ms folding)."""
         with self.lock:
             if not self.published:
                 return
-            now = time.monotonic()
-            warm = self.gzip_due - GZIP_LEAD_SECONDS <= now < self.gzip_scraped_at + GZIP_WARM_SECONDS
             for b in self._buckets:
-                if b is not None and (b.pending or (warm and None in b.gz)):
+                if b is not None and b.pending:
                     with b.lock:
                         b.fold()
-                        if warm:
-                            b.compress()
+
+    def compress_ahead(self, now: float) -> int:
+        """Compress the changed cells if a gzip scrape is due within GZIP_LEAD_SECONDS; the number of buckets.
+
+        Otherwise a gzip scrape after 15 s of 1k changes/s recompressed most pod cells on its own clock (~0.8 s
+        for a 1.2M-series store). A cell that changes again before the scrape is compressed again, so this
+        starts only GZIP_LEAD_SECONDS before the scrape is due (Prometheus scrapes at a fixed interval: the
+        last gzip scrapes tell when) and stops once scrapes stopped coming as expected: a scraper that is not
+        periodic (or gone) gets what changed compressed at its scrape, and replicas scraped without gzip never
+        compress ahead.
+        """
+        due = self.gzip_due
+        if not due - GZIP_LEAD_SECONDS <= now < due + min(self._gzip_period, GZIP_LATE_MAX_SECONDS) + GZIP_LEAD_SECONDS:
+            return 0
+        done = 0
+        with self.lock:
+            if not self.published:
+                return 0
+            for b in self._buckets:
+                if b is not None and (b.pending or None in b.gz):
+                    with b.lock:
+                        b.fold()
+                        b.compress()
+                    done += 1
+        return done
 
     def _gzip_scraped(self, now: float) -> None:
-        gap = now - self.gzip_scraped_at
-        # The shorter of the last two gaps: two Prometheus replicas scraping at one interval alternate short and
-        # long gaps, and compressing early only costs CPU while compressing late costs the scrape's latency.
-        self.gzip_due = now + min(gap, self._gzip_gap)
-        self._gzip_gap = gap
-        self.gzip_scraped_at = now
+        """Predict the next gzip scrape: the one before the last, plus the time the last two gaps spanned. With
+        one scraper every T seconds that is T after this one; with two (an HA pair of Prometheus servers at one
+        interval, offset) it is the other server's next scrape, not T after this one."""
+        _, previous, last = self._gzip_times
+        self._gzip_times = (previous, last, now)
+        if previous != -math.inf:
+            self._gzip_period = now - previous
+            self.gzip_due = last + self._gzip_period
 
     def family_columns(self, gzip: bool = False) -> list[list]:
         """Per non-empty bucket, its cells per family (compressed segments with ``gzip``); staged changes folded
@@ -460,6 +478,38 @@ class ObjectStore:
                     if b.rows:
                         out.append(b.gzip_cells() if gzip else list(b.cells))
         return out
+
+
+class GzipWarmer:
+    """A thread that keeps the stores' compressed cells current ahead of gzip scrapes (``compress_ahead``).
+
+    One thread (and so one compressor) for all stores: watch threads only fold, and their events are never held
+    up by compression.
+    """
+
+    def __init__(self, outputs: Sequence[ResourceOutput], interval: float = 2.0) -> None:
+        self.outputs = outputs
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="gzip-warmer", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def run_once(self) -> int:
+        """Compress ahead in every store; the number of buckets compressed."""
+        now = time.monotonic()
+        return sum(slot.current.compress_ahead(now) for out in self.outputs for slot in out.slots)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.run_once()
+            except Exception:  # noqa: BLE001 - a scrape compresses what this missed; never lose the thread
+                log.exception("compressing changed cells ahead of gzip scrapes failed")
 
 
 class StoreSlot:

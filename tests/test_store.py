@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import random
+import time
 import zlib
 
 from ksm_shard import store as store_module
@@ -315,14 +316,17 @@ def test_changed_cells_are_compressed_ahead_of_the_next_expected_gzip_scrape(mon
     clock = [1000.0]
     monkeypatch.setattr(store_module.time, "monotonic", lambda: clock[0])
 
+    warmer = store_module.GzipWarmer([out])
+
     def churn_and_fold(version: int) -> None:
         for i in range(0, 200, 7):
             store.put(f"u{i}", lines(i, version=version))
-        store.fold_all()
+        store.fold_all()  # what the watch does: fold only
+        warmer.run_once()
 
     churn_and_fold(1)
     assert compressed == []  # never gzip-scraped: replicas scraped without gzip spend nothing on compression
-    for t in (1000.0, 1030.0):  # gzip scrapes every 30 s: the next one is expected at 1060
+    for t in (970.0, 1000.0, 1030.0):  # gzip scrapes every 30 s: the next one is expected at 1060
         clock[0] = t
         exposition([out], gzip=True)
     compressed.clear()
@@ -331,12 +335,58 @@ def test_changed_cells_are_compressed_ahead_of_the_next_expected_gzip_scrape(mon
     assert compressed == []  # the next scrape is 20 s away: what changes now would change again before it
     clock[0] = 1056.0
     churn_and_fold(3)
-    assert compressed  # within the lead: the changed cells are compressed by the fold ...
+    assert compressed  # within the lead: the warmer compressed the changed cells ...
     n = len(compressed)
     body = b"".join(exposition([out], gzip=True))
     assert len(compressed) == n  # ... so the gzip scrape compressed nothing
     assert single_member(body) == b"".join(exposition([out]))
 
-    clock[0] = 1056.0 + store_module.GZIP_WARM_SECONDS + 1
+    clock[0] = 1084.0  # scraped at 1056 (early): the next is due at 1030 + 56 = 1086, compressing ahead
     churn_and_fold(4)
-    assert len(compressed) == n  # no gzip scrape for GZIP_WARM_SECONDS: compressing at scrapes only again
+    assert len(compressed) > n
+    n = len(compressed)
+    clock[0] = 1090.0  # the scrape is late: still compressing ahead
+    churn_and_fold(5)
+    assert len(compressed) > n
+    n = len(compressed)
+    clock[0] = 1086.0 + 56 + store_module.GZIP_LEAD_SECONDS  # two were missed: no periodic scraper any more
+    churn_and_fold(6)
+    assert len(compressed) == n  # back to compressing at scrapes only
+
+
+def test_the_next_gzip_scrape_is_predicted_for_one_scraper_and_for_an_ha_pair() -> None:
+    store = ObjectStore(3)
+    for t in (100.0, 130.0, 160.0):
+        store._gzip_scraped(t)
+    assert store.gzip_due == 190.0
+    pair = ObjectStore(3)
+    for t in (0.0, 3.0, 30.0, 33.0):  # two Prometheus servers every 30 s, 3 s apart
+        pair._gzip_scraped(t)
+    assert pair.gzip_due == 60.0  # the first server's next scrape, not 33 + 3
+    pair._gzip_scraped(60.0)
+    assert pair.gzip_due == 63.0
+    assert pair.compress_ahead(50.0) == 0 and ObjectStore(3).compress_ahead(50.0) == 0
+
+
+def test_the_gzip_warmer_thread_compresses_changed_cells_while_gzip_scrapes_come() -> None:
+    out = ResourceOutput("things", [b"# HELP a x\n", b"# HELP b x\n", b"# HELP c x\n"], ["a", "b", "c"])
+    slot = out.new_slot()
+    slot.current.publish()
+    store = slot.current
+    for i in range(50):
+        store.put(f"u{i}", lines(i))
+    for _ in range(3):
+        exposition([out], gzip=True)  # back to back: the next one is due now
+    store.put("u7", lines(7, version=5))
+    store.fold_all()
+    assert any(None in b.gz for b in store._buckets if b is not None)
+    warmer = store_module.GzipWarmer([out], interval=0.01)
+    warmer.start()
+    try:
+        deadline = time.monotonic() + 10
+        while any(None in b.gz for b in store._buckets if b is not None) and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        warmer.stop()
+    assert not any(None in b.gz for b in store._buckets if b is not None)
+    assert single_member(b"".join(exposition([out], gzip=True))) == b"".join(exposition([out]))
