@@ -24,6 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.measure import (
+    GZIP,
+    ScrapeStats,
     Shard,
     Telemetry,
     owner_of,
@@ -34,7 +36,7 @@ from benchmarks.measure import (
 )
 from benchmarks.scenarios import Scenario
 from benchmarks.simproc import SimProcess
-from ksm_shard.launch import union_check
+from ksm_shard.launch import http_get, union_check
 
 Log = Callable[[str], None]
 
@@ -157,12 +159,36 @@ class Runner:
             rec["idle_cpu_per_s"] = (s.worker_cpu() - c) / dt
 
     def scrapes(self, shards: list[Shard], per: list[dict], condition: str) -> None:
+        """Back-to-back scrapes per shard, plain then gzip; under churn, gzip ones come at a cadence instead."""
         for s, rec in zip(shards, per, strict=True):
             plain, _ = scrape(s, self.sc.scrapes, compressed=False)
-            gz, _ = scrape(s, self.sc.scrapes, compressed=True)
-            rec.setdefault("scrape", {})[condition] = {"plain": plain.summary(), "gzip": gz.summary()}
+            rec.setdefault("scrape", {})[condition] = {"plain": plain.summary()}
             if condition == "idle":
+                gz, _ = scrape(s, self.sc.scrapes, compressed=True)
+                rec["scrape"][condition]["gzip"] = gz.summary()
                 rec["series"], rec["bytes_plain"], rec["bytes_gzip"] = plain.series, plain.bytes, gz.bytes
+        if condition != "idle":
+            for rec, gz in zip(per, self.gzip_rounds(shards), strict=True):
+                rec["scrape"][condition]["gzip"] = gz.summary()
+
+    def gzip_rounds(self, shards: list[Shard]) -> list[ScrapeStats]:
+        """Gzip scrapes as Prometheus makes them: each shard once every ``gzip_scrape_interval_s``; the first
+        ``gzip_warmup_rounds`` rounds are not counted."""
+        interval = self.sc.gzip_scrape_interval_s
+        stats = [ScrapeStats([], 0, 0) for _ in shards]
+        start = time.monotonic()
+        for r in range(self.sc.gzip_warmup_rounds + self.sc.scrapes):
+            time.sleep(max(0.0, start + r * interval - time.monotonic()))
+            for s, st in zip(shards, stats, strict=True):
+                t = time.perf_counter()
+                status, body, headers = http_get(s.proc.url + "/metrics", timeout=120, headers=GZIP)
+                took = time.perf_counter() - t
+                if status != 200 or headers.get("Content-Encoding") != "gzip":
+                    raise RuntimeError(f"{s.proc.name} /metrics answered {status} without gzip")
+                if r >= self.sc.gzip_warmup_rounds:
+                    st.latencies.append(took)
+                    st.bytes = len(body)
+        return stats
 
     def scrapes_under_churn(self, shards: list[Shard], per: list[dict]) -> dict:
         rate = self.sc.scrape_churn_rate

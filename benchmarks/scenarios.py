@@ -17,6 +17,11 @@ class Scenario:
     idle_window_s: float = 3.0
     scrapes: int = 10  # per shard, per encoding, per condition (p99 is nearest-rank: the max below 100)
     scrape_churn_rate: float = 1000.0  # churn (all resources) during the "under churn" scrapes
+    # Under churn, gzip scrapes come as Prometheus' do: every shard once per interval, after warm-up rounds (an
+    # exporter learns the cadence from the last three; measuring back-to-back scrapes after minutes without any
+    # measures a scraper nobody runs).
+    gzip_scrape_interval_s: float = 5.0
+    gzip_warmup_rounds: int = 3
     ramp_rates: tuple[float, ...] = (250.0, 500.0, 1000.0, 2000.0, 4000.0)
     ramp_window_s: float = 8.0
     lag_bound_s: float = 2.0  # a shard keeps up when marker lag and drain time after the window stay below this
@@ -36,6 +41,7 @@ SCENARIOS: dict[str, Scenario] = {
         event_window_s=3.0,
         idle_window_s=1.0,
         scrapes=3,
+        gzip_scrape_interval_s=1.0,
         ramp_rates=(500.0, 1500.0),
         ramp_window_s=1.5,
         hotpath_pods=3000,
