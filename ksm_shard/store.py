@@ -32,13 +32,15 @@ from ksm_shard.gzipbody import GzipBody, Segment, segment
 
 EMPTY = b""
 log = logging.getLogger(__name__)
+
+
 def _by_row(item: tuple[str, int]) -> int:
     return item[1]
 
 
 ROWS_PER_BUCKET = 32  # a store doubles its buckets past this many objects per bucket on average
-# Changed cells are compressed ahead of a gzip scrape from this long before it is expected (ObjectStore.compress_ahead)
-# until one expected scrape was missed (at most this long after it was due).
+# Changed cells are compressed ahead of a gzip scrape from this long before it is expected, until scrapes stop
+# coming as predicted (ObjectStore.compress_ahead); a missed scrape is waited for at most GZIP_LATE_MAX_SECONDS.
 GZIP_LEAD_SECONDS = 5.0
 GZIP_LATE_MAX_SECONDS = 600.0
 MAX_BUCKETS = 4096
@@ -439,16 +441,16 @@ class ObjectStore:
         due = self.gzip_due
         if not due - GZIP_LEAD_SECONDS <= now < due + min(self._gzip_period, GZIP_LATE_MAX_SECONDS) + GZIP_LEAD_SECONDS:
             return 0
+        if not self.published:
+            return 0
         done = 0
-        with self.lock:
-            if not self.published:
-                return 0
-            for b in self._buckets:
-                if b is not None and (b.pending or None in b.gz):
-                    with b.lock:
-                        b.fold()
-                        b.compress()
-                    done += 1
+        # Bucket by bucket, without the store's lock: a scrape waits for one bucket at most, never for the pass.
+        for b in self._buckets:
+            if b is not None and (b.pending or None in b.gz):
+                with b.lock:
+                    b.fold()
+                    b.compress()
+                done += 1
         return done
 
     def _gzip_scraped(self, now: float) -> None:
