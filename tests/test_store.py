@@ -86,6 +86,16 @@ def test_buckets_double_as_the_store_grows_and_shrink_back_on_clear() -> None:
     assert len(store) == 0 and body(store) == []
 
 
+def published_output(n: int) -> tuple[ResourceOutput, ObjectStore]:
+    """A three-family resource whose store is published and holds objects u0..u(n-1)."""
+    out = ResourceOutput("things", [b"# HELP a x\n", b"# HELP b x\n", b"# HELP c x\n"], ["a", "b", "c"])
+    slot = out.new_slot()
+    slot.current.publish()
+    for i in range(n):
+        slot.current.put(f"u{i}", lines(i))
+    return out, slot.current
+
+
 def single_member(data: bytes) -> bytes:
     """Decode ``data`` as exactly one gzip member (as curl does): fails if anything follows the first member."""
     d = zlib.decompressobj(31)
@@ -95,12 +105,7 @@ def single_member(data: bytes) -> bytes:
 
 
 def test_gzip_segments_decode_to_the_plain_body_and_are_reused() -> None:
-    out = ResourceOutput("things", [b"# HELP a x\n", b"# HELP b x\n", b"# HELP c x\n"], ["a", "b", "c"])
-    slot = out.new_slot()
-    slot.current.publish()
-    store = slot.current
-    for i in range(100):
-        store.put(f"u{i}", lines(i))
+    out, store = published_output(100)
     assert single_member(b"".join(exposition([out], gzip=True))) == b"".join(exposition([out]))
     first = store.family_columns(gzip=True)
     store.put("u5", lines(5, version=9))
@@ -171,11 +176,7 @@ def test_a_large_relist_stages_changed_objects_compressed_and_commits_them_exact
 def test_gzip_body_crc_without_libz_combine(monkeypatch) -> None:  # noqa: ANN001
     from ksm_shard import gzipbody
 
-    out = ResourceOutput("things", [b"# HELP a x\n", b"# HELP b x\n", b"# HELP c x\n"], ["a", "b", "c"])
-    slot = out.new_slot()
-    slot.current.publish()
-    for i in range(200):
-        slot.current.put(f"u{i}", lines(i))
+    out, _ = published_output(200)
     with_combine = b"".join(exposition([out], gzip=True))
     monkeypatch.setattr(gzipbody, "_crc32_combine", None)
     without = b"".join(exposition([out], gzip=True))
@@ -304,12 +305,7 @@ def test_rows_of_deleted_objects_are_compacted_away_when_churn_replaces_objects(
 
 
 def test_changed_cells_are_compressed_ahead_of_the_next_expected_gzip_scrape(monkeypatch) -> None:  # noqa: ANN001
-    out = ResourceOutput("things", [b"# HELP a x\n", b"# HELP b x\n", b"# HELP c x\n"], ["a", "b", "c"])
-    slot = out.new_slot()
-    slot.current.publish()
-    store = slot.current
-    for i in range(200):
-        store.put(f"u{i}", lines(i))
+    out, store = published_output(200)
     compressed: list[bytes] = []
     real_segment = store_module.segment
     monkeypatch.setattr(store_module, "segment", lambda data: compressed.append(data) or real_segment(data))
@@ -369,12 +365,7 @@ def test_the_next_gzip_scrape_is_predicted_for_one_scraper_and_for_an_ha_pair() 
 
 
 def test_the_gzip_warmer_thread_compresses_changed_cells_while_gzip_scrapes_come() -> None:
-    out = ResourceOutput("things", [b"# HELP a x\n", b"# HELP b x\n", b"# HELP c x\n"], ["a", "b", "c"])
-    slot = out.new_slot()
-    slot.current.publish()
-    store = slot.current
-    for i in range(50):
-        store.put(f"u{i}", lines(i))
+    out, store = published_output(50)
     for _ in range(3):
         exposition([out], gzip=True)  # back to back: the next one is due now
     store.put("u7", lines(7, version=5))
