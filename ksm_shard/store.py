@@ -48,6 +48,23 @@ MAX_BUCKETS = 4096
 Chunks = tuple[bytes, ...]  # one object's lines per family (b"" where a family has none)
 
 
+def _pack(chunks: Chunks) -> bytes:
+    """An object's lines staged by a first LIST as one buffer: its chunks joined, then their lengths.
+
+    One ~4 KB heap block per object instead of ~30 small bytes objects: those went to pymalloc, whose 1 MB arenas
+    a LIST's transient objects had filled, and the long-lived objects allocated meanwhile (UIDs, versions, row
+    bookkeeping) pinned them after the fold freed the chunks: RSS after syncing 20k pods 330 -> 287 MB.
+    """
+    return b"".join(chunks) + array("I", map(len, chunks)).tobytes()
+
+
+def _unpack(packed: bytes, n: int) -> Chunks:
+    lens = array("I")
+    lens.frombytes(packed[len(packed) - 4 * n :])
+    offsets = list(accumulate(lens, initial=0))
+    return tuple([packed[offsets[i] : offsets[i + 1]] for i in range(n)])
+
+
 class _Bucket:
     __slots__ = ("rows", "versions", "free", "n_rows", "folded", "cells", "lens", "row_hashes", "pending", "gz",
                  "lock", "empty", "families")
@@ -63,7 +80,8 @@ class _Bucket:
         self.row_hashes: list[array] = []  # per row: the hash of its lines per family, as last folded
         self.empty: Chunks = (EMPTY,) * n_families
         self.families = range(n_families)
-        self.pending: dict[int, Chunks | None] = {}  # row -> lines not yet folded into the cells (None: deleted)
+        # row -> lines not yet folded into the cells (None: deleted; packed into one bytes by a first LIST)
+        self.pending: dict[int, Chunks | bytes | None] = {}
         self.gz: list[Segment | None] = [None] * n_families  # per family: the cell compressed, once asked for
         self.lock = threading.Lock()
 
@@ -72,7 +90,8 @@ class _Bucket:
 
         ``bulk`` (a first LIST filling an unpublished store) folds less often, once the staged rows exceed a
         quarter of the folded ones: each fold then appends many rows per cell at once, instead of rewriting cells
-        for every few objects, while the staged copies stay a fraction of what is folded.
+        for every few objects, while the staged copies stay a fraction of what is folded. Those copies are packed
+        (``_pack``).
         """
         row = self.rows.get(uid)
         new = row is None
@@ -83,7 +102,7 @@ class _Bucket:
                 row = self.n_rows  # a fresh row: it gets its lengths and hashes when folded (appended in bulk)
                 self.n_rows += 1
             self.rows[uid] = row
-        self.pending[row] = chunks
+        self.pending[row] = _pack(chunks) if bulk else chunks
         if resource_version:
             self.versions[uid] = resource_version
         else:
@@ -116,7 +135,8 @@ class _Bucket:
         self.pending = {}
         empty = self.empty
         folded = self.folded
-        changes = sorted(pending.items())
+        n = len(empty)
+        changes = sorted([(row, _unpack(c, n) if c.__class__ is bytes else c) for row, c in pending.items()])
         split = len(changes)
         while split and changes[split - 1][0] >= folded:
             split -= 1  # rows from ``folded`` on are fresh: all staged, appended below
@@ -190,7 +210,8 @@ class _Bucket:
         if row is None:
             return None
         if row in self.pending:
-            return self.pending[row]
+            c = self.pending[row]
+            return _unpack(c, len(self.cells)) if c.__class__ is bytes else c
         out = []
         for f, lens in enumerate(self.lens):
             start = sum(lens[:row])

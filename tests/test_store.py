@@ -381,3 +381,18 @@ def test_the_gzip_warmer_thread_compresses_changed_cells_while_gzip_scrapes_come
         warmer.stop()
     assert not any(None in b.gz for b in store._buckets if b is not None)
     assert single_member(b"".join(exposition([out], gzip=True))) == b"".join(exposition([out]))
+
+
+def test_a_first_list_stages_each_object_as_one_packed_buffer_and_folds_it_exactly() -> None:
+    store = ObjectStore(3, n_buckets=4, published=False)  # a first LIST fills it unpublished
+    for i in range(40):
+        store.put(f"u{i}", lines(i))
+    staged = [c for b in store._buckets if b is not None for c in b.pending.values()]
+    assert staged and all(c.__class__ is bytes for c in staged)  # one buffer per object, not one per family
+    assert all(store.get(f"u{i}") == lines(i) for i in range(40))  # readable while staged
+    store.publish()
+    assert not any(b.pending for b in store._buckets if b is not None)
+    assert as_set(store) == {line for i in range(40) for chunk in lines(i) for line in chunk.splitlines()}
+    assert all(store.get(f"u{i}") == lines(i) for i in range(40))
+    store.put("u3", lines(3, version=7))  # a watch event after the LIST: staged as it is
+    assert store.get("u3") == lines(3, version=7) and b"a{o=\"3\"} 7\n" in b"".join(body(store))
