@@ -65,6 +65,14 @@ def _unpack(packed: bytes, n: int) -> Chunks:
     return tuple([packed[offsets[i] : offsets[i + 1]] for i in range(n)])
 
 
+def _rows(table: array, rows: Sequence[int], n: int) -> array:
+    """The entries of ``rows`` (in that order) of a row-major table with ``n`` entries per row."""
+    out = array(table.typecode)
+    for row in rows:
+        out.extend(table[row * n : (row + 1) * n])
+    return out
+
+
 class _Bucket:
     __slots__ = ("rows", "versions", "free", "n_rows", "folded", "cells", "lens", "row_hashes", "pending", "gz",
                  "lock", "empty", "families")
@@ -76,8 +84,11 @@ class _Bucket:
         self.n_rows = 0
         self.folded = 0  # rows below this have lengths and hashes; the others are fresh, staged, not folded yet
         self.cells: list[bytes] = [EMPTY] * n_families
-        self.lens: list[array] = [array("I") for _ in range(n_families)]  # per family, per row: bytes in the cell
-        self.row_hashes: list[array] = []  # per row: the hash of its lines per family, as last folded
+        # Per row and family (row-major, ``row * n_families + f``), as last folded: the bytes of the row's lines in
+        # the family's cell, and their hash. One array each per bucket: per-row or per-family arrays were ~130k
+        # small objects (8 MB of headers for 20k pods) in pymalloc arenas they kept from being freed.
+        self.lens = array("I")
+        self.row_hashes = array("q")
         self.empty: Chunks = (EMPTY,) * n_families
         self.families = range(n_families)
         # row -> lines not yet folded into the cells (None: deleted; packed into one bytes by a first LIST)
@@ -146,10 +157,11 @@ class _Bucket:
             if chunks is None:
                 chunks = empty
             new = array("q", map(hash, chunks))
-            old = row_hashes[row]
+            at = row * n
+            old = row_hashes[at : at + n]
             if new == old:
                 continue  # same lines as folded before (a status heartbeat that changes no metric)
-            row_hashes[row] = new
+            row_hashes[at : at + n] = new
             for f in [f for f, a, b in zip(self.families, old, new, strict=True) if a != b]:
                 edits.setdefault(f, []).append((row, chunks[f]))
         for f, family_changes in edits.items():
@@ -161,8 +173,10 @@ class _Bucket:
                 if any(news):
                     cells[f] = b"".join((cells[f], *news))
                     gz[f] = None
-                self.lens[f].extend(map(len, news))
-            row_hashes.extend([array("q", map(hash, chunks)) for chunks in fresh])
+            lens = self.lens
+            for chunks in fresh:
+                lens.extend(map(len, chunks))
+                row_hashes.extend(map(hash, chunks))
             self.folded = self.n_rows
         if len(self.free) > 8 + (len(self.rows) >> 2):
             self._compact()
@@ -179,14 +193,14 @@ class _Bucket:
         keep = [row for row in range(self.n_rows) if row not in free]
         new_row = {old: new for new, old in enumerate(keep)}
         self.rows = {uid: new_row[row] for uid, row in self.rows.items()}
-        self.lens = [array("I", [lens[row] for row in keep]) for lens in self.lens]
-        self.row_hashes = [self.row_hashes[row] for row in keep]
+        self.lens = _rows(self.lens, keep, len(self.cells))
+        self.row_hashes = _rows(self.row_hashes, keep, len(self.cells))
         self.free = []
         self.n_rows = self.folded = len(keep)
 
     def _rewrite(self, f: int, changes: list[tuple[int, bytes]]) -> None:
-        lens, cell = self.lens[f], self.cells[f]
-        offsets = list(accumulate(lens, initial=0))
+        lens, cell, n = self.lens, self.cells[f], len(self.cells)
+        offsets = list(accumulate(lens[f::n], initial=0))
         view = memoryview(cell)
         pieces: list[bytes | memoryview] = []
         prev = 0
@@ -197,7 +211,7 @@ class _Bucket:
             if new:
                 pieces.append(new)
             prev = offsets[row + 1]
-            lens[row] = len(new)
+            lens[row * n + f] = len(new)
         if prev < len(cell):
             pieces.append(view[prev:])
         self.cells[f] = b"".join(pieces)
@@ -213,9 +227,11 @@ class _Bucket:
             c = self.pending[row]
             return _unpack(c, len(self.cells)) if c.__class__ is bytes else c
         out = []
-        for f, lens in enumerate(self.lens):
+        n = len(self.cells)
+        for f, cell in enumerate(self.cells):
+            lens = self.lens[f::n]
             start = sum(lens[:row])
-            out.append(self.cells[f][start : start + lens[row]])
+            out.append(cell[start : start + lens[row]])
         return tuple(out)
 
     def split(self, bit: int) -> tuple[_Bucket | None, _Bucket | None]:
@@ -228,7 +244,8 @@ class _Bucket:
         halves: tuple[list[tuple[str, int]], list[tuple[str, int]]] = ([], [])
         for uid, row in sorted(self.rows.items(), key=_by_row):
             halves[1 if mmh3.hash(uid, signed=False) & bit else 0].append((uid, row))
-        offsets = [list(accumulate(lens, initial=0)) for lens in self.lens]
+        n = len(self.cells)
+        offsets = [list(accumulate(self.lens[f::n], initial=0)) for f in range(n)]
         versions, row_hashes = self.versions, self.row_hashes
         out: list[_Bucket | None] = []
         for members in halves:
@@ -240,8 +257,8 @@ class _Bucket:
             b.rows = {uid: i for i, (uid, _) in enumerate(members)}
             b.versions = {uid: versions[uid] for uid, _ in members if uid in versions}
             b.n_rows = b.folded = len(rows)
-            b.row_hashes = [row_hashes[row] for row in rows]
-            b.lens = [array("I", [lens[row] for row in rows]) for lens in self.lens]
+            b.row_hashes = _rows(row_hashes, rows, n)
+            b.lens = _rows(self.lens, rows, n)
             b.cells = [
                 b"".join([cell[o[row] : o[row + 1]] for row in rows]) if cell else EMPTY
                 for cell, o in zip(self.cells, offsets, strict=True)
