@@ -24,7 +24,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.measure import (
-    GZIP,
     ScrapeStats,
     Shard,
     Telemetry,
@@ -36,7 +35,7 @@ from benchmarks.measure import (
 )
 from benchmarks.scenarios import Scenario
 from benchmarks.simproc import SimProcess
-from ksm_shard.launch import http_get, union_check
+from ksm_shard.launch import union_check
 
 Log = Callable[[str], None]
 
@@ -180,14 +179,10 @@ class Runner:
         for r in range(self.sc.gzip_warmup_rounds + self.sc.scrapes):
             time.sleep(max(0.0, start + r * interval - time.monotonic()))
             for s, st in zip(shards, stats, strict=True):
-                t = time.perf_counter()
-                status, body, headers = http_get(s.proc.url + "/metrics", timeout=120, headers=GZIP)
-                took = time.perf_counter() - t
-                if status != 200 or headers.get("Content-Encoding") != "gzip":
-                    raise RuntimeError(f"{s.proc.name} /metrics answered {status} without gzip")
+                one, _ = scrape(s, 1, compressed=True, count=False)
                 if r >= self.sc.gzip_warmup_rounds:
-                    st.latencies.append(took)
-                    st.bytes = len(body)
+                    st.latencies.extend(one.latencies)
+                    st.bytes = one.bytes
         return stats
 
     def scrapes_under_churn(self, shards: list[Shard], per: list[dict]) -> dict:

@@ -26,8 +26,8 @@ def tune_malloc() -> bool:
     anyway); a fixed 128 KB mmap threshold keeps 256 KB watch read buffers out of the heap, so they go back
     when done. (A 1 MB threshold made a 200 MB plain scrape ~100 ms faster, since each write reused heap memory
     instead of page-faulting a fresh mapping, but RSS then crept up ~7% in 15 minutes of the churn soak: big
-    short-lived blocks of many sizes between long-lived cells fragment the heap. The response writes alone are
-    now sized under the threshold, server.py: one block size, reused write after write.)
+    short-lived blocks of many sizes between long-lived cells fragment the heap. Plain-HTTP responses are now
+    written from the cells themselves, and TLS ones in writes sized under the threshold, server.py.)
     Environment settings (MALLOC_ARENA_MAX, ...) win: glibc applied them at start and they are left alone.
     """
     global _malloc_trim

@@ -49,7 +49,7 @@ Chunks = tuple[bytes, ...]  # one object's lines per family (b"" where a family 
 
 
 def _pack(chunks: Chunks) -> bytes:
-    """An object's lines staged by a first LIST as one buffer: its chunks joined, then their lengths.
+    """An object's lines staged as one buffer (by a first LIST, or a relist): its chunks joined, their lengths after.
 
     One ~4 KB heap block per object instead of ~30 small bytes objects: those went to pymalloc, whose 1 MB arenas
     a LIST's transient objects had filled, and the long-lived objects allocated meanwhile (UIDs, versions, row
@@ -59,6 +59,7 @@ def _pack(chunks: Chunks) -> bytes:
 
 
 def _unpack(packed: bytes, n: int) -> Chunks:
+    """The ``n`` chunks ``_pack`` joined."""
     lens = array("I")
     lens.frombytes(packed[len(packed) - 4 * n :])
     offsets = list(accumulate(lens, initial=0))
@@ -288,9 +289,9 @@ class Relist:
     """What a relist found, staged: nothing is visible until ``ObjectStore.commit``.
 
     When every object changed while the watch was down, the staging is a second copy of the store held beside
-    the one being served (upstream's relist memory spikes, #2302). So a changed object is staged as one joined
-    buffer plus its per-family lengths (not ~60 small bytes objects), and once a relist has staged many, the
-    buffer is zlib-compressed (level 1, ~5x): a few microseconds per object buys not doubling RSS.
+    the one being served (upstream's relist memory spikes, #2302). So a changed object is staged packed in one
+    buffer (``_pack``, not ~60 small bytes objects), and once a relist has staged many, that buffer is
+    zlib-compressed (level 1, ~5x): a few microseconds per object buys not doubling RSS.
     """
 
     __slots__ = ("kept", "changed")
@@ -298,23 +299,17 @@ class Relist:
 
     def __init__(self) -> None:
         self.kept: set[str] = set()  # listed at the resourceVersion we already rendered: lines stay as they are
-        self.changed: dict[str, tuple[bytes, array, str | None, bool]] = {}
+        self.changed: dict[str, tuple[bytes, str | None, bool]] = {}  # uid -> (packed lines, rv, compressed?)
 
     def keep(self, uid: str) -> None:
         self.kept.add(uid)
 
     def put(self, uid: str, chunks: Chunks, resource_version: str | None = None) -> None:
-        joined = b"".join(chunks)
-        packed = len(self.changed) >= self.COMPRESS_AFTER
-        if packed:
-            joined = zlib.compress(joined, 1)
-        self.changed[uid] = (joined, array("I", map(len, chunks)), resource_version, packed)
-
-
-
-def _split(joined: bytes, lens: array) -> Chunks:
-    offsets = list(accumulate(lens, initial=0))
-    return tuple([joined[offsets[i] : offsets[i + 1]] for i in range(len(lens))])
+        packed = _pack(chunks)
+        compressed = len(self.changed) >= self.COMPRESS_AFTER
+        if compressed:
+            packed = zlib.compress(packed, 1)
+        self.changed[uid] = (packed, resource_version, compressed)
 
 
 class ObjectStore:
@@ -330,10 +325,8 @@ class ObjectStore:
         self._create = threading.Lock()
         self.lock = threading.RLock()  # a scrape's read of all buckets vs. a relist's commit or a resize
         self.published = published  # False while the first LIST fills it: scrapes see nothing yet
-        # When gzip scrapes came and when the next is expected (monotonic seconds), for compressing ahead of it.
-        self._gzip_times = (-math.inf, -math.inf, -math.inf)  # the last three gzip scrapes, oldest first
-        self._gzip_period = math.inf
-        self.gzip_due = math.inf
+        # The last three gzip scrapes (monotonic seconds, oldest first): they predict the next (gzip_due).
+        self._gzip_times = (-math.inf, -math.inf, -math.inf)
 
     def _bucket(self, uid: str) -> _Bucket | None:
         return self._buckets[mmh3.hash(uid, signed=False) & self._mask]
@@ -440,8 +433,8 @@ class ObjectStore:
                         deleted += 1
             self._count -= deleted
             for uid in list(changed):
-                joined, lens, rv, packed = changed.pop(uid)  # each staged copy goes as soon as it is stored
-                self.put(uid, _split(zlib.decompress(joined) if packed else joined, lens), rv)
+                packed, rv, compressed = changed.pop(uid)  # each staged copy goes as soon as it is stored
+                self.put(uid, _unpack(zlib.decompress(packed) if compressed else packed, self.n_families), rv)
             for b in self._buckets:
                 if b is not None and b.pending:
                     with b.lock:
@@ -476,10 +469,9 @@ class ObjectStore:
         periodic (or gone) gets what changed compressed at its scrape, and replicas scraped without gzip never
         compress ahead.
         """
-        due = self.gzip_due
-        if not due - GZIP_LEAD_SECONDS <= now < due + min(self._gzip_period, GZIP_LATE_MAX_SECONDS) + GZIP_LEAD_SECONDS:
-            return 0
-        if not self.published:
+        due, period = self.gzip_due()
+        given_up = due + min(period, GZIP_LATE_MAX_SECONDS) + GZIP_LEAD_SECONDS  # the next one was missed too
+        if not self.published or not due - GZIP_LEAD_SECONDS <= now < given_up:
             return 0
         done = 0
         # Bucket by bucket, without the store's lock: a scrape waits for one bucket at most, never for the pass.
@@ -492,14 +484,18 @@ class ObjectStore:
         return done
 
     def _gzip_scraped(self, now: float) -> None:
-        """Predict the next gzip scrape: the one before the last, plus the time the last two gaps spanned. With
-        one scraper every T seconds that is T after this one; with two (an HA pair of Prometheus servers at one
-        interval, offset) it is the other server's next scrape, not T after this one."""
-        _, previous, last = self._gzip_times
-        self._gzip_times = (previous, last, now)
-        if previous != -math.inf:
-            self._gzip_period = now - previous
-            self.gzip_due = last + self._gzip_period
+        self._gzip_times = (*self._gzip_times[1:], now)
+
+    def gzip_due(self) -> tuple[float, float]:
+        """When the next gzip scrape is expected and the period the last three spanned (inf before three came).
+
+        The one before the last, plus the time the last two gaps spanned: with one scraper every T seconds that is
+        T after the last; with two (an HA pair of Prometheus servers at one interval, offset) it is the other
+        server's next scrape, not T after the last."""
+        first, previous, last = self._gzip_times
+        if first == -math.inf:
+            return math.inf, math.inf
+        return previous + (last - first), last - first
 
     def family_columns(self, gzip: bool = False) -> list[list]:
         """Per non-empty bucket, its cells per family (compressed segments with ``gzip``); staged changes folded

@@ -166,7 +166,7 @@ def test_a_large_relist_stages_changed_objects_compressed_and_commits_them_exact
     relist = Relist()
     for i in range(3000):
         relist.put(f"u{i}", pod(i, 5), "2")
-    staged = sum(len(joined) for joined, *_ in relist.changed.values())
+    staged = sum(len(packed) for packed, *_ in relist.changed.values())
     assert staged < sum(len(c) for i in range(3000) for c in pod(i, 5)) / 2  # packed beyond the first 1000
     assert store.commit(relist) == (3000, 0) and not relist.changed
     assert all(store.get(f"u{i}") == pod(i, 5) for i in range(3000))
@@ -354,13 +354,13 @@ def test_the_next_gzip_scrape_is_predicted_for_one_scraper_and_for_an_ha_pair() 
     store = ObjectStore(3)
     for t in (100.0, 130.0, 160.0):
         store._gzip_scraped(t)
-    assert store.gzip_due == 190.0
+    assert store.gzip_due() == (190.0, 60.0)
     pair = ObjectStore(3)
     for t in (0.0, 3.0, 30.0, 33.0):  # two Prometheus servers every 30 s, 3 s apart
         pair._gzip_scraped(t)
-    assert pair.gzip_due == 60.0  # the first server's next scrape, not 33 + 3
+    assert pair.gzip_due()[0] == 60.0  # the first server's next scrape, not 33 + 3
     pair._gzip_scraped(60.0)
-    assert pair.gzip_due == 63.0
+    assert pair.gzip_due()[0] == 63.0
     assert pair.compress_ahead(50.0) == 0 and ObjectStore(3).compress_ahead(50.0) == 0
 
 
