@@ -7,6 +7,8 @@ import random
 import time
 import zlib
 
+import pytest
+
 from ksm_shard import store as store_module
 from ksm_shard.store import ObjectStore, Relist, ResourceOutput, exposition
 
@@ -47,10 +49,15 @@ def test_a_change_rewrites_only_the_cells_whose_lines_changed() -> None:
     assert store.get("u5") == lines(5, version=7)
 
 
-def test_deletes_and_row_reuse_keep_cells_exact() -> None:
+@pytest.mark.parametrize("fold_each", [False, True], ids=["batched", "one-change-per-fold"])
+def test_deletes_and_row_reuse_keep_cells_exact(fold_each: bool) -> None:
     rng = random.Random(3)
     store = ObjectStore(3, n_buckets=4)
     truth: dict[str, tuple[bytes, ...]] = {}
+
+    def expected() -> list[bytes]:
+        return sorted(ln for ch in truth.values() for c in ch for ln in c.splitlines())
+
     for step in range(3000):
         uid = f"u{rng.randrange(200)}"
         if rng.random() < 0.3:
@@ -59,9 +66,11 @@ def test_deletes_and_row_reuse_keep_cells_exact() -> None:
         else:
             truth[uid] = lines(int(uid[1:]), version=step)
             store.put(uid, truth[uid])
+        if fold_each:  # a fold per change: its one-row paths (one update, one delete, one fresh row)
+            store.fold_all()
         if step % 97 == 0:  # scrapes now and then fold what is staged
-            assert as_set(store) == {ln for ch in truth.values() for c in ch for ln in c.splitlines()}
-    assert as_set(store) == {ln for ch in truth.values() for c in ch for ln in c.splitlines()}
+            assert sorted(ln for cell in body(store) for ln in cell.splitlines()) == expected()
+    assert sorted(ln for cell in body(store) for ln in cell.splitlines()) == expected()
     assert all(store.get(u) == ch for u, ch in truth.items()) and len(store) == len(truth)
 
 
@@ -353,15 +362,40 @@ def test_changed_cells_are_compressed_ahead_of_the_next_expected_gzip_scrape(mon
 def test_the_next_gzip_scrape_is_predicted_for_one_scraper_and_for_an_ha_pair() -> None:
     store = ObjectStore(3)
     for t in (100.0, 130.0, 160.0):
-        store._gzip_scraped(t)
-    assert store.gzip_due() == (190.0, 60.0)
+        store.gzip_scrapes.record(t)
+    assert store.gzip_scrapes.due() == (190.0, 60.0)
     pair = ObjectStore(3)
     for t in (0.0, 3.0, 30.0, 33.0):  # two Prometheus servers every 30 s, 3 s apart
-        pair._gzip_scraped(t)
-    assert pair.gzip_due()[0] == 60.0  # the first server's next scrape, not 33 + 3
-    pair._gzip_scraped(60.0)
-    assert pair.gzip_due()[0] == 63.0
+        pair.gzip_scrapes.record(t)
+    assert pair.gzip_scrapes.due()[0] == 60.0  # the first server's next scrape, not 33 + 3
+    pair.gzip_scrapes.record(60.0)
+    assert pair.gzip_scrapes.due()[0] == 63.0
     assert pair.compress_ahead(50.0) == 0 and ObjectStore(3).compress_ahead(50.0) == 0
+
+
+def test_staged_changes_are_folded_ahead_of_the_next_expected_scrape_only(monkeypatch) -> None:  # noqa: ANN001
+    out, store = published_output(200)
+    clock = [1000.0]
+    monkeypatch.setattr(store_module.time, "monotonic", lambda: clock[0])
+
+    def churn(version: int) -> int:
+        for i in range(0, 200, 7):
+            store.put(f"u{i}", lines(i, version=version))
+        return sum(len(b.pending) for b in store._buckets if b is not None)
+
+    assert churn(1) and not store.fold_ahead(clock[0])  # never scraped: changes stay staged (bounded per bucket)
+    for t in (970.0, 1000.0, 1030.0):  # a scrape every 30 s (plain or gzip): the next one is due at 1060
+        clock[0] = t
+        exposition([out], gzip=t == 1000.0)
+    clock[0] = 1040.0
+    assert churn(2) and not store.fold_ahead(clock[0])  # 20 s early: later changes would fold into the same cells
+    clock[0] = 1058.0
+    assert store.fold_ahead(clock[0])
+    assert not any(b.pending for b in store._buckets if b is not None)  # the scrape finds everything folded
+    assert as_set(store) == {ln for i in range(200) for c in lines(i, 2 if i % 7 == 0 else 0) for ln in c.splitlines()}
+    # as_set() was a scrape at 1058: the next is due at 1030 + 58 = 1088, given up once one more was missed
+    clock[0] = 1088.0 + 58 + store_module.FOLD_LEAD_SECONDS
+    assert churn(3) and not store.fold_ahead(clock[0])
 
 
 def test_the_gzip_warmer_thread_compresses_changed_cells_while_gzip_scrapes_come() -> None:
