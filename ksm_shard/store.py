@@ -4,8 +4,8 @@ Objects are spread over buckets by an mmh3 hash of their UID (no server has to a
 keeps, per family, one ``bytes`` holding the lines of all its objects (a *cell*) plus each object's length in it;
 that cell is the only copy of the lines, so a scrape hands out cells as they are and memory stays close to the
 rendered size. A change is staged per object (``pending``) and folded into the cells of the families whose lines
-really changed: at a scrape, shortly before an expected one (``fold_ahead``), or as soon as a bucket has staged
-many changes (which bounds the staged copies).
+really changed: at a scrape, every few seconds by a caught-up watch (``fold_all``), or as soon as a bucket has
+staged many changes (which bounds the staged copies).
 A cell also caches its compressed form (a deflate segment, see ``gzipbody``), made at the first gzip scrape after
 it changed, so a gzip scrape compresses only what changed. A store doubles its buckets as it grows, so cells stay
 a few KB: small enough that a change rewrites little, large enough that they compress well.
@@ -45,8 +45,6 @@ ROWS_PER_BUCKET = 32  # a store doubles its buckets past this many objects per b
 # coming as predicted (ObjectStore.compress_ahead); a missed scrape is waited for at most GZIP_LATE_MAX_SECONDS.
 GZIP_LEAD_SECONDS = 5.0
 GZIP_LATE_MAX_SECONDS = 600.0
-# A caught-up watch folds its staged changes (ObjectStore.fold_ahead) from this long before a scrape is expected.
-FOLD_LEAD_SECONDS = 3.0
 MAX_BUCKETS = 4096
 
 Chunks = tuple[bytes, ...]  # one object's lines per family (b"" where a family has none)
@@ -355,7 +353,7 @@ class Relist:
 class ScrapeTimes:
     """The last three scrapes of one kind (monotonic seconds), which predict the next: Prometheus scrapes a target
     at a fixed interval, so work a scrape would do can be done shortly before it, and not at all while nobody
-    scrapes."""
+    scrapes (``compress_ahead``)."""
 
     __slots__ = ("times",)
 
@@ -382,11 +380,6 @@ class ScrapeTimes:
         due, period = self.due()
         return due - lead <= now < due + min(period, GZIP_LATE_MAX_SECONDS) + lead
 
-    def not_yet(self, now: float, lead: float) -> bool:
-        """True while a periodic scraper is known and its next scrape is more than ``lead`` seconds away."""
-        due = self.due()[0]
-        return due != math.inf and now < due - lead
-
 
 class ObjectStore:
     """Rendered lines of the objects of one list/watch stream, keyed by UID."""
@@ -401,7 +394,6 @@ class ObjectStore:
         self._create = threading.Lock()
         self.lock = threading.RLock()  # a scrape's read of all buckets vs. a relist's commit or a resize
         self.published = published  # False while the first LIST fills it: scrapes see nothing yet
-        self.scrapes = ScrapeTimes()  # every scrape (fold_ahead)
         self.gzip_scrapes = ScrapeTimes()  # gzip scrapes (compress_ahead)
 
     def _bucket(self, uid: str) -> _Bucket | None:
@@ -525,7 +517,13 @@ class ObjectStore:
         return b is not None and uid in b.rows
 
     def fold_all(self) -> None:
-        """Fold every bucket's staged changes now."""
+        """Fold every bucket's staged changes now (a caught-up watch does this every few seconds, so a scrape finds
+        little left to fold: after 15 s of 1k changes/s the first scrape spent ~250 ms folding).
+
+        (Folding only shortly before a periodic scraper's next scrape batches more changes per cell rewrite, 44 ->
+        ~24 us of store work per pod event in-process, but the staged copies then held up to the per-bucket bound
+        for most of each interval: ~2.5k more staged pods at 1k changes/s, each as ~60 small buffers that pin
+        pymalloc arenas; memory is the scarcer resource here.)"""
         with self.lock:
             if not self.published:
                 return
@@ -533,23 +531,6 @@ class ObjectStore:
                 if b is not None and b.pending:
                     with b.lock:
                         b.fold()
-
-    def fold_ahead(self, now: float) -> bool:
-        """Fold the staged changes unless a periodic scraper is known and its next scrape is more than
-        FOLD_LEAD_SECONDS away; True if it folded.
-
-        A caught-up watch calls this now and then (ReflectorConfig.fold_interval), so a scrape finds little left
-        to fold (after 15 s of 1k changes/s the first scrape spent ~250 ms folding). A fold rewrites each changed
-        cell once for all the changes staged in its bucket, so when Prometheus' interval tells when the next
-        scrape comes, changes stay staged until shortly before it and fold in bigger batches (a 20k-pod store
-        under pod churn, in-process: 44 -> 24 us of store work per event), bounded per bucket by
-        ``_Bucket.stage``. With no such scraper known (none yet, irregular ones, a pause) the store is kept
-        folded: whoever scrapes next finds at most one interval of changes staged.
-        """
-        if not self.published or self.scrapes.not_yet(now, FOLD_LEAD_SECONDS):
-            return False
-        self.fold_all()
-        return True
 
     def compress_ahead(self, now: float) -> int:
         """Compress the changed cells if a gzip scrape is due within GZIP_LEAD_SECONDS; the number of buckets.
@@ -577,10 +558,8 @@ class ObjectStore:
         """Per non-empty bucket, its cells per family (compressed segments with ``gzip``); staged changes folded
         first."""
         out = []
-        now = time.monotonic()
-        self.scrapes.record(now)
         if gzip:
-            self.gzip_scrapes.record(now)
+            self.gzip_scrapes.record(time.monotonic())
         with self.lock:
             if not self.published:
                 return out

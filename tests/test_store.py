@@ -388,34 +388,6 @@ def test_the_next_gzip_scrape_is_predicted_for_one_scraper_and_for_an_ha_pair() 
     assert pair.compress_ahead(50.0) == 0 and ObjectStore(3).compress_ahead(50.0) == 0
 
 
-def test_staged_changes_wait_for_a_known_scrape_interval_and_fold_shortly_before(monkeypatch) -> None:  # noqa: ANN001
-    out, store = published_output(200)
-    clock = [1000.0]
-    monkeypatch.setattr(store_module.time, "monotonic", lambda: clock[0])
-
-    def churn(version: int) -> int:
-        for i in range(0, 200, 7):
-            store.put(f"u{i}", lines(i, version=version))
-        return sum(len(b.pending) for b in store._buckets if b is not None)
-
-    assert churn(1) and store.fold_ahead(clock[0])  # no scraper known yet: kept folded for whoever comes
-    for t in (970.0, 1000.0, 1030.0):  # a scrape every 30 s (plain or gzip): the next one is due at 1060
-        clock[0] = t
-        exposition([out], gzip=t == 1000.0)
-    clock[0] = 1040.0
-    assert churn(2) and not store.fold_ahead(clock[0])  # 20 s early: later changes would fold into the same cells
-    assert any(b.pending for b in store._buckets if b is not None)
-    clock[0] = 1058.0
-    assert store.fold_ahead(clock[0])
-    assert not any(b.pending for b in store._buckets if b is not None)  # the scrape finds everything folded
-    assert as_set(store) == {ln for i in range(200) for c in lines(i, 2 if i % 7 == 0 else 0) for ln in c.splitlines()}
-    # as_set() was a scrape at 1058: the next is due at 1030 + 58 = 1088
-    clock[0] = 1090.0  # late: still expected, folding
-    assert churn(3) and store.fold_ahead(clock[0])
-    clock[0] = 1088.0 + 58 + store_module.FOLD_LEAD_SECONDS  # missed too: no periodic scraper any more
-    assert churn(4) and store.fold_ahead(clock[0])
-
-
 def test_the_gzip_warmer_thread_compresses_changed_cells_while_gzip_scrapes_come() -> None:
     out, store = published_output(50)
     for _ in range(3):

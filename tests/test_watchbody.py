@@ -136,8 +136,7 @@ def test_stop_ends_a_pause_at_once() -> None:
 
 def test_a_caught_up_watch_folds_its_store_so_a_scrape_finds_little_staged(tmp_path) -> None:  # noqa: ANN001
     """Reflector over the simulated apiserver: after a burst of updates, the store is folded by the watch thread
-    (ReflectorConfig.fold_interval, ObjectStore.fold_ahead: no periodic scraper is known here), not left for the
-    next scrape."""
+    (ReflectorConfig.fold_interval), not left for the next scrape."""
     from ksm_shard.generator import ResourceRenderer
     from ksm_shard.kube.client import KubeClient, load_configuration
     from ksm_shard.kube.kinds import KINDS

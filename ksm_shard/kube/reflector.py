@@ -111,7 +111,7 @@ class ReflectorConfig:
     min_watch_duration: float = 1.0  # a watch the server ended sooner than this counts as a failure
     retry_after_max: float = 300.0  # a longer Retry-After (a broken proxy) is capped to this
     watch_pause: float = 0.1  # a caught-up watch waits this long before its next read (watchbody: bursts)
-    fold_interval: float = 2.0  # a caught-up watch folds ahead of scrapes (ObjectStore.fold_ahead) at most this often
+    fold_interval: float = 2.0  # a caught-up watch folds its store's staged changes at most this often
 
 
 # Answers that will not change by retrying soon: the stream counts as settled for readiness (but is retried).
@@ -465,7 +465,7 @@ class Reflector:
                 if now - folded_at[0] >= fold_every:
                     seen[0] = self.events_owned
                     folded_at[0] = now
-                    store.fold_ahead(now)  # what the next scrape would otherwise fold, if one is coming
+                    store.fold_all()  # what a scrape would otherwise fold
                     release_free_memory_now_and_then()
 
         for chunk in watch_payload(resp, stop, self.config.watch_pause, caught_up):
