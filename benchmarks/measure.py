@@ -9,6 +9,7 @@ one forked worker that holds the store and the reflectors; the worker is found t
 from __future__ import annotations
 
 import gzip
+import http.client
 import math
 import os
 import re
@@ -95,6 +96,39 @@ class Telemetry:
 # --- one shard --------------------------------------------------------------------------------------------------------
 
 
+class BodyBuffer:
+    """One reusable buffer that scrape bodies are read into, as Prometheus' scrape loop reads each target's body
+    into a pooled buffer sized by the previous scrape. (urllib's ``read()`` allocates a fresh ``bytes`` per
+    response: for a 200 MB body that is ~50k page faults, ~60-80 ms of the client's own time in every scrape.)"""
+
+    def __init__(self) -> None:
+        self.buf = bytearray()
+
+    def get(self, port: int, path: str, headers: dict[str, str] | None, timeout: float) -> tuple[int, memoryview, dict]:
+        """GET http://127.0.0.1:<port><path>; (status, a view of the body in the buffer, headers)."""
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        try:
+            conn.request("GET", path, headers=headers or {})
+            resp = conn.getresponse()
+            length = resp.getheader("Content-Length")
+            if length is None:  # not what the exporter sends; read it the plain way
+                body = resp.read()
+                return resp.status, memoryview(body), dict(resp.headers)
+            n = int(length)
+            if len(self.buf) < n:
+                self.buf = bytearray(n)
+            view = memoryview(self.buf)[:n]
+            got = 0
+            while got < n:
+                k = resp.readinto(view[got:])
+                if not k:
+                    raise RuntimeError(f"body cut short: {got} of {n} bytes")
+                got += k
+            return resp.status, view, dict(resp.headers)
+        finally:
+            conn.close()
+
+
 @dataclass
 class Shard:
     """A running ``ksm-shard`` replica (shard ``index`` of ``total``) and the handles to measure it."""
@@ -105,6 +139,7 @@ class Shard:
     worker: int = 0
     started: float = 0.0
     notes: dict = field(default_factory=dict)
+    body: BodyBuffer = field(default_factory=BodyBuffer)  # what its scrapes are read into
 
     @property
     def filter(self) -> ShardFilter:
@@ -198,23 +233,25 @@ class ScrapeStats:
 def scrape(
     shard: Shard, n: int, *, compressed: bool, timeout: float = 120.0, count: bool = True
 ) -> tuple[ScrapeStats, bytes]:
-    """``n`` sequential scrapes of /metrics, timed from request to the last body byte. Returns the last body.
+    """``n`` sequential scrapes of /metrics, timed from request to the last body byte (read into the shard's
+    reused ``BodyBuffer``). Returns the last body.
 
     ``count``: also count the series of the last body (decompressing it), after the timed scrapes."""
     lat = []
-    body = b""
+    body = memoryview(b"")
     for _ in range(n):
         t = time.perf_counter()
-        status, body, headers = http_get(
-            shard.proc.url + "/metrics", timeout=timeout, headers=GZIP if compressed else None
+        status, body, headers = shard.body.get(
+            shard.proc.port, "/metrics", GZIP if compressed else None, timeout
         )
         lat.append(time.perf_counter() - t)
         if status != 200:
             raise RuntimeError(f"{shard.proc.name} /metrics answered {status}")
         if compressed and headers.get("Content-Encoding") != "gzip":
             raise RuntimeError(f"{shard.proc.name} did not gzip /metrics")
-    series = count_series(gzip.decompress(body) if compressed else body) if count else 0
-    return ScrapeStats(lat, len(body), series), body
+    last = bytes(body)
+    series = count_series(gzip.decompress(last) if compressed else last) if count else 0
+    return ScrapeStats(lat, len(last), series), last
 
 
 def configmap_visible(shard: Shard, name: str) -> bool:

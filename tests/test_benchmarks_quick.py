@@ -100,3 +100,42 @@ def test_quick_writes_a_well_formed_report(quick_report: tuple[Path, subprocess.
 
     for t in targets.values():  # the command prints one verdict line per target
         assert f"{t['verdict']}  {t['description']}" in proc.stdout
+
+
+def test_scrape_bodies_are_read_exactly_into_one_reused_buffer() -> None:
+    """The benchmark's scrape client (benchmarks.measure.BodyBuffer) reads bodies into one buffer, as Prometheus'
+    pooled buffers do, and returns them exact; a body cut short is an error, never a silently short scrape."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from benchmarks.measure import BodyBuffer
+
+    bodies = {"/big": bytes(range(256)) * 4000, "/small": b"x" * 10}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            body = bodies.get(self.path, b"")
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body) + (5 if self.path == "/cut" else 0)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        buf = BodyBuffer()
+        status, view, _ = buf.get(port, "/big", None, 10)
+        assert status == 200 and bytes(view) == bodies["/big"]
+        first = buf.buf
+        status, view, _ = buf.get(port, "/small", None, 10)
+        assert bytes(view) == bodies["/small"] and buf.buf is first  # the same buffer, not a new one
+        bodies["/cut"] = b"abc"
+        with pytest.raises(Exception, match="cut short|IncompleteRead"):
+            buf.get(port, "/cut", None, 10)
+    finally:
+        server.shutdown()
+        server.server_close()
