@@ -170,20 +170,18 @@ class _Bucket:
             at = row * n
             if chunks is None:  # deleted: its bytes leave every cell it has lines in
                 row_hashes[at : at + n] = self.empty_hashes
-                for f in [f for f, ln in enumerate(lens[at : at + n]) if ln]:
-                    if f in edits:
-                        edits[f].append((row, EMPTY))
-                    else:
-                        edits[f] = [(row, EMPTY)]
-                continue
-            if chunks.__class__ is bytes:
-                chunks = _unpack(chunks, n)
-            new = array("q", map(hash, chunks))
-            old = row_hashes[at : at + n]
-            if new == old:
-                continue  # same lines as folded before (a status heartbeat that changes no metric)
-            row_hashes[at : at + n] = new
-            for f in [f for f, a, b in zip(self.families, old, new, strict=True) if a != b]:
+                changed = [f for f, ln in enumerate(lens[at : at + n]) if ln]
+                chunks = self.empty
+            else:
+                if chunks.__class__ is bytes:
+                    chunks = _unpack(chunks, n)
+                new = array("q", map(hash, chunks))
+                old = row_hashes[at : at + n]
+                if new == old:
+                    continue  # same lines as folded before (a status heartbeat that changes no metric)
+                row_hashes[at : at + n] = new
+                changed = [f for f, a, b in zip(self.families, old, new, strict=True) if a != b]
+            for f in changed:
                 if f in edits:
                     edits[f].append((row, chunks[f]))
                 else:
