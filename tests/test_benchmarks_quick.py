@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from statistics import mean
 
 import pytest
 from pngcheck import assert_png
@@ -73,6 +74,10 @@ def test_quick_writes_a_well_formed_report(quick_report: tuple[Path, subprocess.
         # server-side shards receive only their own objects; client-side ones every object
         received = [w["owned"] + w["not_owned"] for r in run["per_shard"] for w in r["event_windows"]]
         assert all(n > 0 for n in received)
+        # sharded configurations sync an unsharded reference just before their shards, for the sync ratio
+        assert (run["shards"] > 1) == ("sync_reference" in run)
+        if run["shards"] > 1:
+            assert run["sync_reference"]["cpu_ready_s"] > 0
 
     assert len(results["summary"]) == len(results["runs"])
     targets = {t["id"]: t for t in results["targets"]}
@@ -80,6 +85,11 @@ def test_quick_writes_a_well_formed_report(quick_report: tuple[Path, subprocess.
     for t in targets.values():
         assert t["verdict"] in ("PASS", "FAIL"), t
         assert t["basis"]
+    for mode in ("client", "server"):
+        run = next(r for r in results["runs"] if r["mode"] == mode)
+        ratio = mean(r["cpu_ready_s"] for r in run["per_shard"]) / run["sync_reference"]["cpu_ready_s"]
+        assert targets[f"sync_cpu_ratio_{mode}"]["value"] == pytest.approx(ratio)
+        assert "synced just before them" in targets[f"sync_cpu_ratio_{mode}"]["basis"]
 
     md = out / jsons[0].name.replace(".json", ".md")
     text = md.read_text()
