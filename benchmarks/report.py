@@ -84,6 +84,7 @@ def summarize(results: dict) -> list[dict]:
             "max_churn_is_lower_bound": all(r.get("max_rate_is_lower_bound") for r in per),
             "union_ok": run.get("union", {}).get("ok"),
             "sync_reference_cpu_s": (run.get("sync_reference") or {}).get("cpu_ready_s"),
+            "sync_reference_samples": (run.get("sync_reference") or {}).get("samples"),
         }
         windows = [_top_window(r) for r in per]
         not_owned = sum(w["not_owned"] for w in windows if w)
@@ -156,8 +157,9 @@ def evaluate_targets(results: dict, rows: list[dict]) -> list[dict]:
         if row and adjacent and base_run:
             notes += (f"; vs the unsharded configuration's sync minutes earlier ({base_run['cpu_ready_s']:.2f} CPU s): "
                       f"{row['cpu_ready_s'] / base_run['cpu_ready_s']:.2f}")
-        what = (f"an unsharded replica synced just before them ({adjacent:.2f} CPU s)" if adjacent
-                else "the unsharded run")
+        samples = " and ".join(f"{x:.2f}" for x in (row["sync_reference_samples"] or ())) if row else ""
+        what = (f"an unsharded replica synced alone just before and just after them (mean of {samples} CPU s)"
+                if adjacent else "the unsharded run")
         targets.append(target(
             f"sync_cpu_ratio_{mode}", f"per-shard sync CPU at 8 shards <= {t8} x unsharded ({mode}-side)", v,
             threshold, "ratio",

@@ -3,8 +3,9 @@
 For each configuration (the unsharded exporter once, then every shard count > 1 in every sharding mode):
 
 1. start the replicas one after the other (each timed alone: time and CPU to first ``/readyz`` 200, RSS); a
-   sharded configuration first syncs one unsharded replica alone, the reference its shards' sync CPU is compared
-   with (seconds apart, so in the same phase of a noisy machine);
+   sharded configuration also syncs an unsharded replica alone just before its shards and again just after them:
+   the mean of the two is the reference its shards' sync CPU is compared with (seconds apart, so in the same
+   phase of a noisy machine);
 2. idle CPU over a short window (subtracted from the churn windows);
 3. scrapes without churn, plain and gzip (latency, body size, series);
 4. steady pod churn windows (one per rate): CPU per received watch event, owned and not owned;
@@ -113,16 +114,16 @@ class Runner:
 
     # --- one configuration --------------------------------------------------------------------------------------------
 
-    def sync_reference(self, tag: str, ready_timeout: float) -> dict:
-        """An unsharded replica synced alone and stopped: CPU and time to first readiness."""
+    def sync_reference(self, tag: str, ready_timeout: float) -> float:
+        """CPU seconds to first readiness of an unsharded replica synced alone (then stopped)."""
         s = start_shard(self.sim.url, 0, 1, log_dir=self.log_dir, name=f"{tag}-sync-reference")
         try:
             ready = s.wait_ready(ready_timeout)
-            out = {"ready_s": ready, "cpu_ready_s": s.cpu()}
+            cpu = s.cpu()
         finally:
             s.proc.stop()
-        self.log(f"[{tag}] unsharded sync reference: ready {ready:.2f}s, {out['cpu_ready_s']:.2f} CPU s")
-        return out
+        self.log(f"[{tag}] unsharded sync reference: ready {ready:.2f}s, {cpu:.2f} CPU s")
+        return cpu
 
     def run_config(self, mode: str, n: int) -> dict:
         sc = self.sc
@@ -132,7 +133,7 @@ class Runner:
         shards: list[Shard] = []
         per: list[dict] = []
         ready_timeout = max(180.0, sc.pods / 300)
-        reference = self.sync_reference(tag, ready_timeout) if n > 1 else None
+        references = [self.sync_reference(tag, ready_timeout)] if n > 1 else []
         try:
             for i in range(n):
                 s = start_shard(self.sim.url, i, n, log_dir=self.log_dir, name=f"{tag}-shard{i}")
@@ -148,8 +149,9 @@ class Runner:
                 self.log(f"[{tag}] shard {i}: ready {ready:.2f}s, {rec['cpu_ready_s']:.2f} CPU s, "
                          f"RSS {rec['rss_sync_bytes'] / 1e6:.0f} MB, {rec['owned_objects']} objects")  # fmt: skip
             run: dict = {"mode": mode, "shards": n, "per_shard": per}
-            if reference is not None:
-                run["sync_reference"] = reference
+            if references:
+                references.append(self.sync_reference(tag, ready_timeout))
+                run["sync_reference"] = {"cpu_ready_s": sum(references) / len(references), "samples": references}
             self.idle(shards, per)
             self.scrapes(shards, per, "idle")
             run["event_windows"] = [self.event_window(shards, per, rate) for rate in sc.event_rates]
