@@ -78,7 +78,8 @@ def test_quick_writes_a_well_formed_report(quick_report: tuple[Path, subprocess.
         assert (run["shards"] > 1) == ("sync_reference" in run)
         if run["shards"] > 1:  # one just before the shards, one just after them
             ref = run["sync_reference"]
-            assert len(ref["samples"]) == 2 and ref["cpu_ready_s"] == pytest.approx(mean(ref["samples"])) > 0
+            assert len(ref["samples"]) == 2 and min(ref["samples"]) > 0
+            assert ref["cpu_ready_s"] == pytest.approx(mean(ref["samples"]))
 
     assert len(results["summary"]) == len(results["runs"])
     targets = {t["id"]: t for t in results["targets"]}
