@@ -138,8 +138,9 @@ def evaluate_targets(results: dict, rows: list[dict]) -> list[dict]:
         f"{', '.join(_fmt(x) for x in e2e) or '-'} us",
     ))  # fmt: skip
 
-    # 3./4. per-shard sync CPU at the largest shard count vs an unsharded sync: the one synced just before the
-    # shards (same phase of the machine) where the run has it, else the unsharded configuration's
+    # 3./4. per-shard sync CPU at the largest shard count vs an unsharded sync: the mean of the two synced just
+    # before and just after the shards (same phase of the machine) where the run has them, else the unsharded
+    # configuration's
     for mode, t8 in SYNC_TARGETS.items():
         cands = [r for r in rows if r["mode"] == mode]
         row = max(cands, key=lambda r: r["shards"]) if cands else None

@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from benchmarks.measure import (
@@ -101,14 +101,18 @@ class Runner:
         )  # fmt: skip
         return json.loads(out.stdout.strip().splitlines()[-1])
 
-    def startup_baseline(self) -> dict:
-        """CPU and time to ready of a replica exporting one tiny resource: the fixed cost of a replica."""
-        s = start_shard(self.sim.url, 0, 1, log_dir=self.log_dir, name="startup", extra=["--resources=storageclasses"])
+    def _alone(self, name: str, timeout: float, extra: Sequence[str] = ()) -> dict:
+        """One unsharded replica started alone, until ready, then stopped: time and CPU to ready, RSS."""
+        s = start_shard(self.sim.url, 0, 1, log_dir=self.log_dir, name=name, extra=extra)
         try:
-            ready = s.wait_ready(120)
-            out = {"ready_s": ready, "cpu_s": s.cpu(), "rss_bytes": s.rss()}
+            ready = s.wait_ready(timeout)
+            return {"ready_s": ready, "cpu_s": s.cpu(), "rss_bytes": s.rss()}
         finally:
             s.proc.stop()
+
+    def startup_baseline(self) -> dict:
+        """CPU and time to ready of a replica exporting one tiny resource: the fixed cost of a replica."""
+        out = self._alone("startup", 120, ["--resources=storageclasses"])
         self.log(f"startup baseline: ready in {out['ready_s']:.2f}s, {out['cpu_s']:.2f} CPU s")
         return out
 
@@ -116,14 +120,9 @@ class Runner:
 
     def sync_reference(self, tag: str, ready_timeout: float) -> float:
         """CPU seconds to first readiness of an unsharded replica synced alone (then stopped)."""
-        s = start_shard(self.sim.url, 0, 1, log_dir=self.log_dir, name=f"{tag}-sync-reference")
-        try:
-            ready = s.wait_ready(ready_timeout)
-            cpu = s.cpu()
-        finally:
-            s.proc.stop()
-        self.log(f"[{tag}] unsharded sync reference: ready {ready:.2f}s, {cpu:.2f} CPU s")
-        return cpu
+        out = self._alone(f"{tag}-sync-reference", ready_timeout)
+        self.log(f"[{tag}] unsharded sync reference: ready {out['ready_s']:.2f}s, {out['cpu_s']:.2f} CPU s")
+        return out["cpu_s"]
 
     def run_config(self, mode: str, n: int) -> dict:
         sc = self.sc
