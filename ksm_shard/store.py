@@ -162,9 +162,9 @@ class _Bucket:
         fresh: list[Chunks] = []
         for row in sorted(pending):
             chunks = pending[row]
+            if chunks.__class__ is bytes:
+                chunks = _unpack(chunks, n)
             if row >= folded:  # a fresh row: all staged, appended below
-                if chunks.__class__ is bytes:
-                    chunks = _unpack(chunks, n)
                 fresh.append(self.empty if chunks is None else chunks)
                 continue
             at = row * n
@@ -173,8 +173,6 @@ class _Bucket:
                 changed = [f for f, ln in enumerate(lens[at : at + n]) if ln]
                 chunks = self.empty
             else:
-                if chunks.__class__ is bytes:
-                    chunks = _unpack(chunks, n)
                 new = array("q", map(hash, chunks))
                 old = row_hashes[at : at + n]
                 if new == old:
@@ -186,31 +184,14 @@ class _Bucket:
                     edits[f].append((row, chunks[f]))
                 else:
                     edits[f] = [(row, chunks[f])]
-        if edits:
-            cells, gz = self.cells, self.gz
-            for f, family_changes in edits.items():
-                if len(family_changes) == 1:  # the common case: one row of this cell changed
-                    row, new_lines = family_changes[0]
-                    at = row * n + f
-                    start = sum(lens[f:at:n])
-                    cell = cells[f]
-                    cells[f] = cell[:start] + new_lines + cell[start + lens[at] :]
-                    lens[at] = len(new_lines)
-                    gz[f] = None
-                else:
-                    self._rewrite(f, family_changes)
+        for f, family_changes in edits.items():
+            self._rewrite(f, family_changes)
         if fresh:
             cells, gz = self.cells, self.gz
-            if len(fresh) == 1:
-                for f, new_lines in enumerate(fresh[0]):
-                    if new_lines:
-                        cells[f] += new_lines
-                        gz[f] = None
-            else:
-                for f, news in enumerate(zip(*fresh, strict=True)):  # per family: the fresh rows' lines, in row order
-                    if any(news):
-                        cells[f] = b"".join((cells[f], *news))
-                        gz[f] = None
+            for f, news in enumerate(zip(*fresh, strict=True)):  # per family: the fresh rows' lines, in row order
+                if any(news):
+                    cells[f] = b"".join((cells[f], *news))
+                    gz[f] = None
             for chunks in fresh:
                 lens.extend(map(len, chunks))
                 row_hashes.extend(map(hash, chunks))
@@ -236,7 +217,16 @@ class _Bucket:
         self.n_rows = self.folded = len(keep)
 
     def _rewrite(self, f: int, changes: list[tuple[int, bytes]]) -> None:
+        """Replace the lines of the changed rows (in row order) in family ``f``'s cell."""
         lens, cell, n = self.lens, self.cells[f], len(self.cells)
+        self.gz[f] = None
+        if len(changes) == 1:  # the common case: one row changed, spliced without the cell's offset table
+            ((row, new),) = changes
+            at = row * n + f
+            start = sum(lens[f:at:n])
+            self.cells[f] = cell[:start] + new + cell[start + lens[at] :]
+            lens[at] = len(new)
+            return
         offsets = list(accumulate(lens[f::n], initial=0))
         view = memoryview(cell)
         pieces: list[bytes | memoryview] = []
@@ -254,7 +244,6 @@ class _Bucket:
         self.cells[f] = b"".join(pieces)
         del pieces
         view.release()
-        self.gz[f] = None
 
     def lines(self, uid: str) -> Chunks | None:
         row = self.rows.get(uid)
