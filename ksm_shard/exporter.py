@@ -18,7 +18,7 @@ from ksm_shard.kube.reflector import Reflector, ReflectorConfig
 from ksm_shard.options import Options
 from ksm_shard.resources import RESOURCES
 from ksm_shard.sharding import ShardFilter
-from ksm_shard.store import GzipWarmer, ResourceOutput, exposition
+from ksm_shard.store import ResourceOutput, exposition
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +67,6 @@ class ShardView:
                         on_watch=(lambda result, label=label: on_watch(label, result)) if on_watch else None,
                     )
                 )  # fmt: skip
-        # Only a replica that serves gzip compresses cells ahead of scrapes.
-        self.gzip_warmer = GzipWarmer(self.outputs) if options.enable_gzip_encoding else None
 
     def start(self) -> None:
         log.info(
@@ -77,12 +75,8 @@ class ShardView:
         )  # fmt: skip
         for r in self.reflectors:
             r.start()
-        if self.gzip_warmer is not None:
-            self.gzip_warmer.start()
 
     def stop(self) -> None:
-        if self.gzip_warmer is not None:
-            self.gzip_warmer.stop()
         for r in self.reflectors:
             r.stop()
 
@@ -95,14 +89,14 @@ class ShardView:
         return all(r.settled.wait(timeout) for r in self.reflectors) and self.ready()
 
     def scrape(
-        self, include: Collection[str] | None, exclude: Collection[str] | None, openmetrics: bool, gzip: bool
+        self, include: Collection[str] | None, exclude: Collection[str] | None, openmetrics: bool
     ) -> list[bytes]:
         outputs = self.outputs
         if include:
             outputs = [o for o in outputs if o.name in include]
         if exclude:
             outputs = [o for o in outputs if o.name not in exclude]
-        return exposition(outputs, openmetrics, gzip)
+        return exposition(outputs, openmetrics)
 
 
 class Exporter:
@@ -205,16 +199,12 @@ class Exporter:
         include: Collection[str] | None = None,
         exclude: Collection[str] | None = None,
         openmetrics: bool = False,
-        gzip: bool = False,
     ) -> list[bytes]:
-        """The /metrics body as buffers, optionally restricted to some resources (?resources=, ?exclude_resources=).
-
-        With ``gzip`` each buffer is a gzip member (cached per store cell) and their concatenation the gzip body.
-        """
+        """The /metrics body as buffers, optionally restricted to some resources (?resources=, ?exclude_resources=)."""
         view = self.view
         if view is None:
             return []
-        return view.scrape(include, exclude, openmetrics, gzip)
+        return view.scrape(include, exclude, openmetrics)
 
     def owned_objects(self) -> dict[str, int]:
         view = self.view

@@ -18,7 +18,7 @@ from prometheus_client import make_wsgi_app
 
 from ksm_shard import __version__
 from ksm_shard.exporter import Exporter
-from ksm_shard.gzipbody import GzipBody
+from ksm_shard.gzipbody import gzip_body
 from ksm_shard.http_worker import DeadlineThreadWorker
 from ksm_shard.kube.client import KubeClient
 from ksm_shard.memory import release_free_memory, tune_malloc
@@ -207,20 +207,25 @@ class MetricsApp:
         content_type = negotiate(environ.get("HTTP_ACCEPT", ""))
         gzip = self.options.enable_gzip_encoding and _accepts_gzip(environ)
         openmetrics = content_type is not None
-        parts = self.exporter.scrape(include or None, exclude or None, openmetrics=openmetrics, gzip=gzip)
-        if gzip and not parts:  # no view yet: still a well-formed (empty) gzip body
-            parts = GzipBody().close()
+        parts = self.exporter.scrape(include or None, exclude or None, openmetrics=openmetrics)
+        head = environ.get("REQUEST_METHOD") == "HEAD"
         headers = [("Content-Type", content_type or TEXT_CONTENT_TYPE)]
+        body: Iterable[bytes]
         if gzip:
-            # The body is the store's cached deflate segments in one gzip member (see gzipbody).
+            # Compressed as it is sent (gzipbody): its length is not known up front, so HTTP/1.1 clients get it
+            # chunked (as from upstream's Go server) and HTTP/1.0 ones until the connection closes.
             headers.append(("Content-Encoding", "gzip"))
             headers.append(("Vary", "Accept-Encoding"))
-        headers.append(("Content-Length", str(sum(map(len, parts)))))
+            body = [] if head else gzip_body(parts)
+        else:
+            headers.append(("Content-Length", str(sum(map(len, parts)))))
+            if head:  # gunicorn sends no body for HEAD: nothing to write
+                body = []
+            elif type(sock) is socket.socket:
+                body = send_buffers(sock, parts)  # plain HTTP: gathered writes of the cells themselves
+            else:  # TLS (no sendmsg): writes through gunicorn
+                body = _coalesce(parts)
         start_response("200 OK", headers)
-        if type(sock) is socket.socket and environ.get("REQUEST_METHOD") == "GET":
-            body = send_buffers(sock, parts)  # plain HTTP: gathered writes of the cells themselves
-        else:  # TLS (no sendmsg) or HEAD (gunicorn drops the body): writes through gunicorn
-            body = _coalesce(parts)
         self._latency.observe(time.perf_counter() - started)
         return body
 

@@ -5,10 +5,9 @@ keeps, per family, one ``bytes`` holding the lines of all its objects (a *cell*)
 that cell is the only copy of the lines, so a scrape hands out cells as they are and memory stays close to the
 rendered size. A change is staged per object (``pending``) and folded into the cells of the families whose lines
 really changed: at a scrape, every few seconds by a caught-up watch (``fold_all``), or as soon as a bucket has
-staged many changes (which bounds the staged copies).
-A cell also caches its compressed form (a deflate segment, see ``gzipbody``), made at the first gzip scrape after
-it changed, so a gzip scrape compresses only what changed. A store doubles its buckets as it grows, so cells stay
-a few KB: small enough that a change rewrites little, large enough that they compress well.
+staged many changes (which bounds the staged copies). A store doubles its buckets as it grows, so cells stay a
+few KB: small enough that a change rewrites little, few enough that a scrape hands out ~60k of them per 1M series.
+A gzip scrape compresses the same cells as it sends them (``gzipbody``); nothing compressed is kept.
 
 A list/watch stream owns one ``ObjectStore`` and is its only writer. Its first LIST fills it unpublished (scrapes
 see nothing until the list is complete); a relist stages what changed (``Relist``) and commits in one step under
@@ -20,17 +19,13 @@ from __future__ import annotations
 
 import functools
 import logging
-import math
 import threading
-import time
 import zlib
 from array import array
 from collections.abc import Iterable, Sequence
 from itertools import accumulate
 
 import mmh3
-
-from ksm_shard.gzipbody import GzipBody, Segment, segment
 
 EMPTY = b""
 log = logging.getLogger(__name__)
@@ -41,10 +36,6 @@ def _by_row(item: tuple[str, int]) -> int:
 
 
 ROWS_PER_BUCKET = 32  # a store doubles its buckets past this many objects per bucket on average
-# Changed cells are compressed ahead of a gzip scrape from this long before it is expected, until scrapes stop
-# coming as predicted (ObjectStore.compress_ahead); a missed scrape is waited for at most GZIP_LATE_MAX_SECONDS.
-GZIP_LEAD_SECONDS = 5.0
-GZIP_LATE_MAX_SECONDS = 600.0
 MAX_BUCKETS = 4096
 
 Chunks = tuple[bytes, ...]  # one object's lines per family (b"" where a family has none)
@@ -83,8 +74,8 @@ def _empty_hashes(n: int) -> array:
 
 
 class _Bucket:
-    __slots__ = ("rows", "versions", "free", "n_rows", "folded", "cells", "lens", "row_hashes", "pending", "gz",
-                 "lock", "empty", "empty_hashes", "families")
+    __slots__ = ("rows", "versions", "free", "n_rows", "folded", "cells", "lens", "row_hashes", "pending", "lock",
+                 "empty", "empty_hashes", "families")
 
     def __init__(self, n_families: int) -> None:
         self.rows: dict[str, int] = {}  # uid -> row (the object's slot in every family's cell)
@@ -103,7 +94,6 @@ class _Bucket:
         self.families = range(n_families)
         # row -> lines not yet folded into the cells (None: deleted; packed into one bytes by a first LIST)
         self.pending: dict[int, Chunks | bytes | None] = {}
-        self.gz: list[Segment | None] = [None] * n_families  # per family: the cell compressed, once asked for
         self.lock = threading.Lock()
 
     def stage(self, uid: str, chunks: Chunks, resource_version: str | None, bulk: bool = False) -> bool:
@@ -187,11 +177,10 @@ class _Bucket:
         for f, family_changes in edits.items():
             self._rewrite(f, family_changes)
         if fresh:
-            cells, gz = self.cells, self.gz
+            cells = self.cells
             for f, news in enumerate(zip(*fresh, strict=True)):  # per family: the fresh rows' lines, in row order
                 if any(news):
                     cells[f] = b"".join((cells[f], *news))
-                    gz[f] = None
             for chunks in fresh:
                 lens.extend(map(len, chunks))
                 row_hashes.extend(map(hash, chunks))
@@ -205,7 +194,7 @@ class _Bucket:
         A deleted object's row waits for the next new object of this bucket, but churn replaces pods by new ones
         whose UIDs hash elsewhere: each bucket's rows follow a random walk and its high-water mark kept growing
         (~40% more rows than objects after the 30-minute soak's churn, replayed in-process). Free rows hold no
-        bytes in the cells, so only the bookkeeping is renumbered; the cells and their compressed forms stay.
+        bytes in the cells, so only the bookkeeping is renumbered; the cells stay as they are.
         """
         free = set(self.free)
         keep = [row for row in range(self.n_rows) if row not in free]
@@ -219,7 +208,6 @@ class _Bucket:
     def _rewrite(self, f: int, changes: list[tuple[int, bytes]]) -> None:
         """Replace the lines of the changed rows (in row order) in family ``f``'s cell."""
         lens, cell, n = self.lens, self.cells[f], len(self.cells)
-        self.gz[f] = None
         if len(changes) == 1:  # the common case: one row changed, spliced without the cell's offset table
             ((row, new),) = changes
             at = row * n + f
@@ -292,23 +280,6 @@ class _Bucket:
             out.append(b)
         return out[0], out[1]
 
-    def compress(self) -> None:
-        """Compress the cells that changed since they last were (their cached segments were dropped).
-
-        (ISA-L's level 0 would compress changed cells twice as fast, but its ~40% bigger segments made the cache
-        grow for as long as churn turned more cells over: +13% RSS in the 30-minute soak.)
-        """
-        gz = self.gz
-        if None in gz:
-            cells = self.cells
-            for f in [f for f, seg in enumerate(gz) if seg is None]:
-                gz[f] = segment(cells[f])  # EMPTY_SEGMENT for an empty cell
-
-    def gzip_cells(self) -> list[Segment]:
-        """The cells as deflate segments, compressing those that changed."""
-        self.compress()
-        return self.gz[:]  # a copy: the scrape reads it after the bucket's lock is released
-
 
 class Relist:
     """What a relist found, staged: nothing is visible until ``ObjectStore.commit``.
@@ -337,37 +308,6 @@ class Relist:
         self.changed[uid] = (packed, resource_version, compressed)
 
 
-class ScrapeTimes:
-    """The last three scrapes of one kind (monotonic seconds), which predict the next: Prometheus scrapes a target
-    at a fixed interval, so work a scrape would do can be done shortly before it, and not at all while nobody
-    scrapes (``compress_ahead``)."""
-
-    __slots__ = ("times",)
-
-    def __init__(self) -> None:
-        self.times = (-math.inf, -math.inf, -math.inf)  # oldest first
-
-    def record(self, now: float) -> None:
-        self.times = (*self.times[1:], now)
-
-    def due(self) -> tuple[float, float]:
-        """When the next scrape is expected and the period the last three spanned (inf before three came).
-
-        The one before the last, plus the time the last two gaps spanned: with one scraper every T seconds that is
-        T after the last; with two (an HA pair of Prometheus servers at one interval, offset) it is the other
-        server's next scrape, not T after the last."""
-        first, previous, last = self.times
-        if first == -math.inf:
-            return math.inf, math.inf
-        return previous + (last - first), last - first
-
-    def expected(self, now: float, lead: float) -> bool:
-        """True from ``lead`` seconds before the next scrape is due until it has been missed too (then scrapes
-        stopped coming as predicted: a scraper that is not periodic, or gone)."""
-        due, period = self.due()
-        return due - lead <= now < due + min(period, GZIP_LATE_MAX_SECONDS) + lead
-
-
 class ObjectStore:
     """Rendered lines of the objects of one list/watch stream, keyed by UID."""
 
@@ -381,7 +321,6 @@ class ObjectStore:
         self._create = threading.Lock()
         self.lock = threading.RLock()  # a scrape's read of all buckets vs. a relist's commit or a resize
         self.published = published  # False while the first LIST fills it: scrapes see nothing yet
-        self.gzip_scrapes = ScrapeTimes()  # gzip scrapes (compress_ahead)
 
     def _bucket(self, uid: str) -> _Bucket | None:
         return self._buckets[mmh3.hash(uid, signed=False) & self._mask]
@@ -519,34 +458,9 @@ class ObjectStore:
                     with b.lock:
                         b.fold()
 
-    def compress_ahead(self, now: float) -> int:
-        """Compress the changed cells if a gzip scrape is due within GZIP_LEAD_SECONDS; the number of buckets.
-
-        Otherwise a gzip scrape after 15 s of 1k changes/s recompressed most pod cells on its own clock (~0.8 s
-        for a 1.2M-series store). A cell that changes again before the scrape is compressed again, so this
-        starts only GZIP_LEAD_SECONDS before the scrape is due (Prometheus scrapes at a fixed interval: the
-        last gzip scrapes tell when) and stops once scrapes stopped coming as expected: a scraper that is not
-        periodic (or gone) gets what changed compressed at its scrape, and replicas scraped without gzip never
-        compress ahead.
-        """
-        if not self.published or not self.gzip_scrapes.expected(now, GZIP_LEAD_SECONDS):
-            return 0
-        done = 0
-        # Bucket by bucket, without the store's lock: a scrape waits for one bucket at most, never for the pass.
-        for b in self._buckets:
-            if b is not None and (b.pending or None in b.gz):
-                with b.lock:
-                    b.fold()
-                    b.compress()
-                done += 1
-        return done
-
-    def family_columns(self, gzip: bool = False) -> list[list]:
-        """Per non-empty bucket, its cells per family (compressed segments with ``gzip``); staged changes folded
-        first."""
+    def family_columns(self) -> list[list[bytes]]:
+        """Per non-empty bucket, its cells per family; staged changes folded first."""
         out = []
-        if gzip:
-            self.gzip_scrapes.record(time.monotonic())
         with self.lock:
             if not self.published:
                 return out
@@ -556,45 +470,8 @@ class ObjectStore:
                 with b.lock:
                     b.fold()
                     if b.rows:
-                        out.append(b.gzip_cells() if gzip else list(b.cells))
+                        out.append(list(b.cells))
         return out
-
-
-class GzipWarmer:
-    """A thread that keeps the stores' compressed cells current ahead of gzip scrapes (``compress_ahead``).
-
-    One thread (and so one compressor) for all stores: watch threads only fold, and their events are never held
-    up by compression.
-    """
-
-    # Often: a pass compresses only what changed since the last one (its cost follows the churn, not the
-    # interval), and a scrape then finds at most this much churn uncompressed (every 2 s: p99 ~420 ms for a
-    # 1.2M-series store under 1k changes/s with gzip scrapes every 5 s; every 0.5 s: ~360 ms; never: ~880 ms).
-    INTERVAL = 0.5
-
-    def __init__(self, outputs: Sequence[ResourceOutput], interval: float = INTERVAL) -> None:
-        self.outputs = outputs
-        self.interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="gzip-warmer", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def run_once(self) -> int:
-        """Compress ahead in every store; the number of buckets compressed."""
-        now = time.monotonic()
-        return sum(slot.current.compress_ahead(now) for out in self.outputs for slot in out.slots)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self.run_once()
-            except Exception:  # noqa: BLE001 - a scrape compresses what this missed; never lose the thread
-                log.exception("compressing changed cells ahead of gzip scrapes failed")
 
 
 class StoreSlot:
@@ -621,44 +498,34 @@ class ResourceOutput:
         self.openmetrics_headers = tuple(openmetrics_headers) if openmetrics_headers is not None else self.headers
         self.family_names = tuple(family_names)
         self.slots: list[StoreSlot] = []
-        self._gzip_headers: dict[bool, tuple[Segment, ...]] = {}
 
     def new_slot(self) -> StoreSlot:
         slot = StoreSlot(ObjectStore(len(self.headers), published=False))  # its reflector's first LIST publishes
         self.slots.append(slot)
         return slot
 
-    def header_parts(self, openmetrics: bool, gzip: bool) -> tuple:
-        headers = self.openmetrics_headers if openmetrics else self.headers
-        if not gzip:
-            return headers
-        segments = self._gzip_headers.get(openmetrics)
-        if segments is None:
-            segments = self._gzip_headers[openmetrics] = tuple(segment(h) for h in headers)
-        return segments
-
     def __len__(self) -> int:
         return sum(len(s.current) for s in self.slots)
 
 
 OPENMETRICS_EOF = b"# EOF\n"
-EOF_SEGMENT = segment(OPENMETRICS_EOF)
 
 
-def exposition(outputs: Iterable[ResourceOutput], openmetrics: bool = False, gzip: bool = False) -> list[bytes]:
+def exposition(outputs: Iterable[ResourceOutput], openmetrics: bool = False) -> list[bytes]:
     """The /metrics body as a list of buffers: resources in the given order, each family contiguous.
 
     A resource without objects writes nothing (not even headers); a family name already written by an earlier
     resource does not repeat its header; OpenMetrics ends with ``# EOF``. Nothing here formats: it only hands out
-    pre-rendered cells. With ``gzip`` the buffers concatenated are the gzip-encoded body (one gzip member).
+    pre-rendered cells.
     """
-    parts: list = []
+    parts: list[bytes] = []
     seen: set[str] = set()
     for out in outputs:
-        columns = [col for s in out.slots for col in s.current.family_columns(gzip)]
+        columns = [col for s in out.slots for col in s.current.family_columns()]
         if not columns:
             continue
-        for f, header in enumerate(out.header_parts(openmetrics, gzip)):
+        headers = out.openmetrics_headers if openmetrics else out.headers
+        for f, header in enumerate(headers):
             name = out.family_names[f]
             if name not in seen:
                 seen.add(name)
@@ -667,12 +534,6 @@ def exposition(outputs: Iterable[ResourceOutput], openmetrics: bool = False, gzi
                 chunk = col[f]
                 if chunk:
                     parts.append(chunk)
-    if not gzip:
-        if openmetrics:
-            parts.append(OPENMETRICS_EOF)
-        return parts
-    body = GzipBody()
-    body.add_all(parts)
     if openmetrics:
-        body.add(EOF_SEGMENT)
-    return body.close()
+        parts.append(OPENMETRICS_EOF)
+    return parts

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import gzip
 import random
-import time
-import zlib
 
 import pytest
 
-from ksm_shard import store as store_module
-from ksm_shard.store import ObjectStore, Relist, ResourceOutput, exposition
+from ksm_shard.store import ObjectStore, Relist
 
 
 def lines(i: int, version: int = 0) -> tuple[bytes, bytes, bytes]:
     return (f'a{{o="{i}"}} {version}\n'.encode(), f'b{{o="{i}"}} 1\n'.encode(), b"" if i % 3 else f"c{i}\n".encode())
 
 
-def body(store: ObjectStore, gz: bool = False) -> list[bytes]:
-    return [cell for col in store.family_columns(gz) for cell in col]
+def body(store: ObjectStore) -> list[bytes]:
+    return [cell for col in store.family_columns() for cell in col]
 
 
 def as_set(store: ObjectStore) -> set[bytes]:
@@ -95,53 +91,6 @@ def test_buckets_double_as_the_store_grows_and_shrink_back_on_clear() -> None:
     assert len(store) == 0 and body(store) == []
 
 
-def published_output(n: int) -> tuple[ResourceOutput, ObjectStore]:
-    """A three-family resource whose store is published and holds objects u0..u(n-1)."""
-    out = ResourceOutput("things", [b"# HELP a x\n", b"# HELP b x\n", b"# HELP c x\n"], ["a", "b", "c"])
-    slot = out.new_slot()
-    slot.current.publish()
-    for i in range(n):
-        slot.current.put(f"u{i}", lines(i))
-    return out, slot.current
-
-
-def single_member(data: bytes) -> bytes:
-    """Decode ``data`` as exactly one gzip member (as curl does): fails if anything follows the first member."""
-    d = zlib.decompressobj(31)
-    out = d.decompress(data)
-    assert d.eof and d.unused_data == b"", "not a single complete gzip member"
-    return out
-
-
-def test_gzip_segments_decode_to_the_plain_body_and_are_reused() -> None:
-    out, store = published_output(100)
-    assert single_member(b"".join(exposition([out], gzip=True))) == b"".join(exposition([out]))
-    first = store.family_columns(gzip=True)
-    store.put("u5", lines(5, version=9))
-    second = store.family_columns(gzip=True)
-    same = sum(1 for a, b in zip(first, second, strict=True) for x, y in zip(a, b, strict=True) if x is y)
-    assert same == len(first) * 3 - 1  # only the changed cell was compressed again
-    assert single_member(b"".join(exposition([out], gzip=True))) == b"".join(exposition([out]))
-    om = b"".join(exposition([out], openmetrics=True, gzip=True))
-    assert single_member(om) == b"".join(exposition([out], openmetrics=True))
-    assert gzip.decompress(b"".join(exposition([], gzip=True))) == b""  # nothing to serve is still a gzip body
-
-
-def test_gzip_bodies_stay_exact_as_cells_change_empty_and_fill_again() -> None:
-    rng = random.Random(5)
-    store = ObjectStore(3, n_buckets=2)
-    out = ResourceOutput("r", [b"# a\n", b"# b\n", b"# c\n"], ["a", "b", "c"])
-    out.slots.append(store_module.StoreSlot(store))
-    for step in range(400):
-        uid = f"u{rng.randrange(30)}"
-        if rng.random() < 0.4:
-            store.delete(uid)
-        else:
-            store.put(uid, lines(int(uid[1:]), version=step))
-        if step % 7 == 0:  # a gzip scrape now and then: cells that changed, emptied or came back are recompressed
-            assert single_member(b"".join(exposition([out], gzip=True))) == b"".join(exposition([out]))
-
-
 def test_relist_commits_in_one_step_and_keeps_unchanged_cells() -> None:
     store = ObjectStore(3, n_buckets=8)
     for i in range(100):
@@ -195,61 +144,6 @@ def test_a_large_relist_stages_changed_objects_compressed_and_commits_them_exact
     assert store.commit(relist) == (3000, 0) and not relist.changed
     assert all(store.get(f"u{i}") == pod(i, 5) for i in range(3000))
     assert as_set(store) == {ln for i in range(3000) for c in pod(i, 5) for ln in c.splitlines()}
-
-
-def test_gzip_body_crc_without_libz_combine(monkeypatch) -> None:  # noqa: ANN001
-    from ksm_shard import gzipbody
-
-    out, _ = published_output(200)
-    with_combine = b"".join(exposition([out], gzip=True))
-    monkeypatch.setattr(gzipbody, "_crc32_combine", None)
-    without = b"".join(exposition([out], gzip=True))
-    assert without == with_combine  # the same CRC either way; zlib checks it while decoding
-    assert single_member(without) == b"".join(exposition([out]))
-
-
-def test_gzip_body_uses_isal_and_the_zlib_fallback_makes_the_same_body(monkeypatch) -> None:  # noqa: ANN001
-    import zlib
-
-    from ksm_shard import gzipbody
-
-    assert gzipbody.deflate is not zlib  # isal is a dependency: ~3x zlib's deflate speed
-
-    def body(seed: int) -> tuple[bytes, bytes]:
-        out = ResourceOutput("things", [b"# HELP a x\n", b"# HELP b x\n", b"# HELP c x\n"], ["a", "b", "c"])
-        slot = out.new_slot()
-        slot.current.publish()
-        for i in range(300):
-            slot.current.put(f"u{i}", lines(i + seed))
-        return b"".join(exposition([out], gzip=True)), b"".join(exposition([out]))
-
-    gz, plain = body(0)
-    assert single_member(gz) == plain
-    monkeypatch.setattr(gzipbody, "deflate", zlib)
-    monkeypatch.setattr(gzipbody, "_crc32_combine", gzipbody._load_crc32_combine())
-    assert gzipbody._crc32_combine is not None
-    gz_zlib, plain_zlib = body(0)
-    assert plain_zlib == plain and single_member(gz_zlib) == plain and gz_zlib != gz  # another encoder, same text
-
-
-def test_segments_from_one_reused_compressor_stand_alone_in_any_order(monkeypatch) -> None:  # noqa: ANN001
-    import random
-    import zlib
-
-    from ksm_shard import gzipbody
-
-    # Cells that repeat each other's text: a compressor that kept its history would refer back to earlier cells.
-    cells = [b"".join(b'kube_pod_info{namespace="ns",pod="p%d",uid="u%d"} 1\n' % (i, j) for j in range(40))
-             for i in range(60)]
-    for module in (gzipbody.deflate, zlib):
-        monkeypatch.setattr(gzipbody, "deflate", module)
-        segs = [gzipbody.segment(c) for c in cells]
-        order = list(range(len(cells))) * 2
-        random.Random(7).shuffle(order)
-        raw = b"".join(segs[i][0] for i in order) + gzipbody.FINAL_BLOCK
-        assert zlib.decompress(raw, -15) == b"".join(cells[i] for i in order)
-        assert all(crc == zlib.crc32(c) and size == len(c) for (_, crc, size), c in zip(segs, cells, strict=True))
-    assert len(gzipbody._compressors.by_module) >= 2  # one compressor per module, reused
 
 
 def test_watch_threads_trim_the_heap_at_most_every_interval(monkeypatch) -> None:  # noqa: ANN001
@@ -326,85 +220,6 @@ def test_rows_of_deleted_objects_are_compacted_away_when_churn_replaces_objects(
     assert all(len(b.row_hashes) == len(b.lens) == b.n_rows * 3 for b in buckets)
     assert as_set(store) == {ln for uid, v in live.items() for c in lines(int(uid[1:]), v) for ln in c.splitlines()}
     assert all(store.get(uid) == lines(int(uid[1:]), v) for uid, v in live.items())
-
-
-def test_changed_cells_are_compressed_ahead_of_the_next_expected_gzip_scrape(monkeypatch) -> None:  # noqa: ANN001
-    out, store = published_output(200)
-    compressed: list[bytes] = []
-    real_segment = store_module.segment
-    monkeypatch.setattr(store_module, "segment", lambda data: compressed.append(data) or real_segment(data))
-    clock = [1000.0]
-    monkeypatch.setattr(store_module.time, "monotonic", lambda: clock[0])
-
-    warmer = store_module.GzipWarmer([out])
-
-    def churn_and_fold(version: int) -> None:
-        for i in range(0, 200, 7):
-            store.put(f"u{i}", lines(i, version=version))
-        store.fold_all()  # what the watch does: fold only
-        warmer.run_once()
-
-    churn_and_fold(1)
-    assert compressed == []  # never gzip-scraped: replicas scraped without gzip spend nothing on compression
-    for t in (970.0, 1000.0, 1030.0):  # gzip scrapes every 30 s: the next one is expected at 1060
-        clock[0] = t
-        exposition([out], gzip=True)
-    compressed.clear()
-    clock[0] = 1040.0
-    churn_and_fold(2)
-    assert compressed == []  # the next scrape is 20 s away: what changes now would change again before it
-    clock[0] = 1056.0
-    churn_and_fold(3)
-    assert compressed  # within the lead: the warmer compressed the changed cells ...
-    n = len(compressed)
-    body = b"".join(exposition([out], gzip=True))
-    assert len(compressed) == n  # ... so the gzip scrape compressed nothing
-    assert single_member(body) == b"".join(exposition([out]))
-
-    clock[0] = 1084.0  # scraped at 1056 (early): the next is due at 1030 + 56 = 1086, compressing ahead
-    churn_and_fold(4)
-    assert len(compressed) > n
-    n = len(compressed)
-    clock[0] = 1090.0  # the scrape is late: still compressing ahead
-    churn_and_fold(5)
-    assert len(compressed) > n
-    n = len(compressed)
-    clock[0] = 1086.0 + 56 + store_module.GZIP_LEAD_SECONDS  # two were missed: no periodic scraper any more
-    churn_and_fold(6)
-    assert len(compressed) == n  # back to compressing at scrapes only
-
-
-def test_the_next_gzip_scrape_is_predicted_for_one_scraper_and_for_an_ha_pair() -> None:
-    store = ObjectStore(3)
-    for t in (100.0, 130.0, 160.0):
-        store.gzip_scrapes.record(t)
-    assert store.gzip_scrapes.due() == (190.0, 60.0)
-    pair = ObjectStore(3)
-    for t in (0.0, 3.0, 30.0, 33.0):  # two Prometheus servers every 30 s, 3 s apart
-        pair.gzip_scrapes.record(t)
-    assert pair.gzip_scrapes.due()[0] == 60.0  # the first server's next scrape, not 33 + 3
-    pair.gzip_scrapes.record(60.0)
-    assert pair.gzip_scrapes.due()[0] == 63.0
-    assert pair.compress_ahead(50.0) == 0 and ObjectStore(3).compress_ahead(50.0) == 0
-
-
-def test_the_gzip_warmer_thread_compresses_changed_cells_while_gzip_scrapes_come() -> None:
-    out, store = published_output(50)
-    for _ in range(3):
-        exposition([out], gzip=True)  # back to back: the next one is due now
-    store.put("u7", lines(7, version=5))
-    store.fold_all()
-    assert any(None in b.gz for b in store._buckets if b is not None)
-    warmer = store_module.GzipWarmer([out], interval=0.01)
-    warmer.start()
-    try:
-        deadline = time.monotonic() + 10
-        while any(None in b.gz for b in store._buckets if b is not None) and time.monotonic() < deadline:
-            time.sleep(0.01)
-    finally:
-        warmer.stop()
-    assert not any(None in b.gz for b in store._buckets if b is not None)
-    assert single_member(b"".join(exposition([out], gzip=True))) == b"".join(exposition([out]))
 
 
 def test_a_first_list_stages_each_object_as_one_packed_buffer_and_folds_it_exactly() -> None:
