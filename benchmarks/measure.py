@@ -111,9 +111,18 @@ class BodyBuffer:
             conn.request("GET", path, headers=headers or {})
             resp = conn.getresponse()
             length = resp.getheader("Content-Length")
-            if length is None:  # not what the exporter sends; read it the plain way
-                body = resp.read()
-                return resp.status, memoryview(body), dict(resp.headers)
+            if length is None:  # chunked (gzip bodies, compressed as they are sent): read until the last chunk
+                got = 0
+                while True:
+                    if got == len(self.buf):  # grow (doubling) into a new buffer: views of the old may be alive
+                        grown = bytearray(max(1 << 20, 2 * got))
+                        grown[:got] = self.buf
+                        self.buf = grown
+                    k = resp.readinto(memoryview(self.buf)[got:])
+                    if not k:
+                        break
+                    got += k
+                return resp.status, memoryview(self.buf)[:got], dict(resp.headers)
             n = int(length)
             if len(self.buf) < n:
                 self.buf = bytearray(n)

@@ -116,21 +116,36 @@ def test_quick_writes_a_well_formed_report(quick_report: tuple[Path, subprocess.
 
 def test_scrape_bodies_are_read_exactly_into_one_reused_buffer() -> None:
     """The benchmark's scrape client (benchmarks.measure.BodyBuffer) reads bodies into one buffer, as Prometheus'
-    pooled buffers do, and returns them exact; a body cut short is an error, never a silently short scrape."""
+    pooled buffers do, and returns them exact, with a length or chunked (gzip bodies); a body cut short is an
+    error, never a silently short scrape."""
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     from benchmarks.measure import BodyBuffer
 
-    bodies = {"/big": bytes(range(256)) * 4000, "/small": b"x" * 10}
+    bodies = {"/big": bytes(range(256)) * 4000, "/small": b"x" * 10, "/chunked": bytes(range(7, 250)) * 20000}
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
-            body = bodies.get(self.path, b"")
+            body = bodies.get(self.path.removesuffix("-cut"), b"")
+            if self.path.startswith("/chunked"):
+                self.send_response(200)
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                for i in range(0, len(body), 100_000):
+                    piece = body[i : i + 100_000]
+                    self.wfile.write(b"%X\r\n%s\r\n" % (len(piece), piece))
+                if not self.path.endswith("-cut"):
+                    self.wfile.write(b"0\r\n\r\n")
+                self.close_connection = True
+                return
             self.send_response(200)
             self.send_header("Content-Length", str(len(body) + (5 if self.path == "/cut" else 0)))
             self.end_headers()
             self.wfile.write(body)
+            self.close_connection = True  # a body cut short ends with the connection
 
         def log_message(self, *args: object) -> None:
             pass
@@ -145,6 +160,11 @@ def test_scrape_bodies_are_read_exactly_into_one_reused_buffer() -> None:
         first = buf.buf
         status, view, _ = buf.get(port, "/small", None, 10)
         assert bytes(view) == bodies["/small"] and buf.buf is first  # the same buffer, not a new one
+        held = view  # a caller's view of the last body is still alive: growing must not resize under it
+        status, view, _ = buf.get(port, "/chunked", None, 10)  # 4.9 MB, chunked: the buffer grows
+        assert status == 200 and bytes(view) == bodies["/chunked"] and len(held) == len(bodies["/small"])
+        with pytest.raises(Exception, match="IncompleteRead"):
+            buf.get(port, "/chunked-cut", None, 10)
         bodies["/cut"] = b"abc"
         with pytest.raises(Exception, match="cut short|IncompleteRead"):
             buf.get(port, "/cut", None, 10)
