@@ -222,7 +222,7 @@ def test_rows_of_deleted_objects_are_compacted_away_when_churn_replaces_objects(
     assert all(store.get(uid) == lines(int(uid[1:]), v) for uid, v in live.items())
 
 
-def test_a_first_list_stages_each_object_as_one_packed_buffer_and_folds_it_exactly() -> None:
+def test_staged_objects_are_one_packed_buffer_each_and_fold_exactly() -> None:
     store = ObjectStore(3, n_buckets=4, published=False)  # a first LIST fills it unpublished
     for i in range(40):
         store.put(f"u{i}", lines(i))
@@ -233,5 +233,9 @@ def test_a_first_list_stages_each_object_as_one_packed_buffer_and_folds_it_exact
     assert not any(b.pending for b in store._buckets if b is not None)
     assert as_set(store) == {line for i in range(40) for chunk in lines(i) for line in chunk.splitlines()}
     assert all(store.get(f"u{i}") == lines(i) for i in range(40))
-    store.put("u3", lines(3, version=7))  # a watch event after the LIST: staged as it is
+    store.put("u3", lines(3, version=7))  # a watch event after the LIST: packed too (no small objects pinning
+    assert [c.__class__ for b in store._buckets if b for c in b.pending.values()] == [bytes]  # pymalloc arenas)
     assert store.get("u3") == lines(3, version=7) and b"a{o=\"3\"} 7\n" in b"".join(body(store))
+    store.delete("u4")
+    assert store.get("u4") is None and None in [v for b in store._buckets if b for v in b.pending.values()]
+    assert b'a{o="4"}' not in b"".join(body(store)) and len(store) == 39
