@@ -128,3 +128,20 @@ def test_a_body_is_compressed_only_a_few_pieces_ahead_of_what_was_sent(monkeypat
 def test_the_shared_pool_is_started_once() -> None:
     assert gzipbody._compress_pool() is gzipbody._compress_pool()
     assert gzipbody._compress_pool()._max_workers == gzipbody.COMPRESS_THREADS
+
+
+def test_a_piece_is_copied_into_the_threads_reused_buffer_and_compressed_exactly() -> None:
+    cells = [b"x%d\n" % i * (i + 1) for i in range(200)]
+    first = gzipbody._compress_piece(cells)
+    buffer = gzipbody._compressors.piece
+    assert len(buffer) >= sum(map(len, cells))
+    second = gzipbody._compress_piece(cells[::-1])
+    assert gzipbody._compressors.piece is buffer  # reused: no fresh mapping to fault in per piece
+    for seg, parts in ((first, cells), (second, cells[::-1])):
+        data, crc, size = seg
+        assert zlib.decompress(data + gzipbody.FINAL_BLOCK, -15) == b"".join(parts)
+        assert (crc, size) == (zlib.crc32(b"".join(parts)), len(b"".join(parts)))
+    big = [b"y" * gzipbody.PIECE_SIZE, b"z" * gzipbody.PIECE_SIZE * 2]  # oversized: joined once, buffer kept small
+    data, _, size = gzipbody._compress_piece(big)
+    assert size == 3 * gzipbody.PIECE_SIZE and gzipbody._compressors.piece is buffer
+    assert zlib.decompress(data + gzipbody.FINAL_BLOCK, -15) == b"".join(big)
