@@ -9,12 +9,12 @@ combined from the pieces' own (zlib's ``crc32_combine``). One member matters: cu
 handle a body of many members badly (curl stops after the first; ``gzip.decompress`` is quadratic in their
 number).
 
-Why at scrape time, in pieces of megabytes, rather than cached per store cell: a cell is a few KB, and alone it
-compresses ~4x; in megabyte pieces the body compresses ~5x (the history window sees more repetition) and
-ISA-L's level 1 runs at ~1 GB/s, so a 1M-series body (~170 MB) takes ~0.25 CPU-s, ~0.15 s on two threads (ISA-L
-releases the GIL). A cache of compressed cells cost ~47 MB of memory per 1.2M series (on top of the 200 MB of
-cells), kept a thread compressing changed cells ahead of predicted scrapes, and still left a scrape after a
-pause to recompress what churn had changed.
+Why at scrape time, in pieces of a megabyte, rather than cached per store cell: a cell is a few KB, and alone it
+compresses ~4x; in megabyte pieces the body compresses ~5x (the history window sees more repetition). ISA-L's
+level 1 runs at ~0.8-1 GB/s here and releases the GIL: a 1M-series body (~170 MB) costs ~0.3 CPU-s, ~0.25 s on
+two idle cores. A cache of compressed cells cost ~47 MB of memory per 1.2M series (on top of the 200 MB of
+cells) and a thread compressing changed cells ahead of predicted scrapes; what it bought was latency under
+churn on a busy machine (compressing ahead, between scrapes), and only for a periodic scraper.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
-try:  # ISA-L's deflate: ~3x zlib's speed at level 1 with the same (slightly better) ratio; the same format
+try:  # ISA-L's deflate: 3-8x zlib's speed at level 1 with about the same ratio; the same format
     from isal import isal_zlib as deflate
 except ImportError:  # pragma: no cover - isal is a dependency; zlib is the fallback where its wheel is missing
     deflate = zlib
