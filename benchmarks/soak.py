@@ -17,9 +17,9 @@ Verdict (issue #7: "a 30-minute churn soak shows RSS flat within 5%"), over the 
 * ``slope``: least-squares slope of RSS over the post-warm-up samples, extrapolated over the whole run
   (slope x run length / the first-third median) <= 5%.
 
-Peaks are compared with peaks and levels with levels: RSS swings with the scrapes (a gzip scrape refills the
-compressed cells that churn dropped since the previous one; the heap is trimmed between), and a swing is not
-growth. The swing is reported too (``peak_over_level``: last-third max / first-third median - 1, the single
+Peaks are compared with peaks and levels with levels: RSS swings with the scrapes (a scrape folds the changes
+staged since the previous one, a gzip scrape holds a few compressed pieces in flight; the heap is trimmed
+between), and a swing is not growth. The swing is reported too (``peak_over_level``: last-third max / first-third median - 1, the single
 number earlier reports used as "growth", which a steady swing of more than 5% fails however flat RSS is).
 
 A falling RSS does not fail (no leak); both numbers are reported signed. At the end the churn stops, the exporter
@@ -553,8 +553,9 @@ def markdown(results: dict, plot_name: str | None) -> str:
         "first third, *peak growth* their maxima; *trend* is the least-squares slope over all post-warm-up samples "
         "times the run length, relative to the first-third median. All three must stay <= 5%; falling RSS passes. "
         "*Swing* (information, the single 'growth' number of earlier reports) is the last third's max over the "
-        "first third's median: RSS swings with the scrapes (a gzip scrape refills the compressed cells churn "
-        "dropped, the heap is trimmed between), and a swing is not growth.",
+        "first third's median: RSS swings with the scrapes (a scrape folds the changes staged since the previous "
+        "one, a gzip scrape holds compressed pieces in flight; the heap is trimmed between), and a swing is not "
+        "growth.",
     ]
     if plot_name:
         lines += ["", f"![RSS over time]({plot_name})"]
