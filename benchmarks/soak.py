@@ -19,8 +19,9 @@ Verdict (issue #7: "a 30-minute churn soak shows RSS flat within 5%"), over the 
 
 Peaks are compared with peaks and levels with levels: RSS swings with the scrapes (a scrape folds the changes
 staged since the previous one, a gzip scrape holds a few compressed pieces in flight; the heap is trimmed
-between), and a swing is not growth. The swing is reported too (``peak_over_level``: last-third max / first-third median - 1, the single
-number earlier reports used as "growth", which a steady swing of more than 5% fails however flat RSS is).
+between), and a swing is not growth. The swing is reported too (``peak_over_level``: last-third max /
+first-third median - 1, the single number earlier reports used as "growth", which a steady swing of more than 5%
+fails however flat RSS is).
 
 A falling RSS does not fail (no leak); both numbers are reported signed. At the end the churn stops, the exporter
 drains, and its /metrics must equal a freshly started exporter's exactly (``union_check`` with one shard).
