@@ -110,30 +110,23 @@ class BodyBuffer:
         try:
             conn.request("GET", path, headers=headers or {})
             resp = conn.getresponse()
-            length = resp.getheader("Content-Length")
-            if length is None:  # chunked (gzip bodies, compressed as they are sent): read until the last chunk
-                got = 0
-                while True:
-                    if got == len(self.buf):  # grow (doubling) into a new buffer: views of the old may be alive
-                        grown = bytearray(max(1 << 20, 2 * got))
-                        grown[:got] = self.buf
-                        self.buf = grown
-                    k = resp.readinto(memoryview(self.buf)[got:])
-                    if not k:
-                        break
-                    got += k
-                return resp.status, memoryview(self.buf)[:got], dict(resp.headers)
-            n = int(length)
-            if len(self.buf) < n:
-                self.buf = bytearray(n)
-            view = memoryview(self.buf)[:n]
+            length = resp.getheader("Content-Length")  # None: chunked (gzip bodies, compressed as they are sent)
+            n = int(length) if length is not None else None
+            if n is not None and len(self.buf) < n:
+                self.buf = bytearray(n)  # a new buffer, never a resize: views of the old one may be alive
             got = 0
-            while got < n:
-                k = resp.readinto(view[got:])
+            while got != n:
+                if got == len(self.buf):  # chunked and full: grow (doubling) into a new buffer
+                    grown = bytearray(max(1 << 20, 2 * got))
+                    grown[:got] = self.buf
+                    self.buf = grown
+                k = resp.readinto(memoryview(self.buf)[got:] if n is None else memoryview(self.buf)[got:n])
                 if not k:
-                    raise RuntimeError(f"body cut short: {got} of {n} bytes")
+                    if n is not None:
+                        raise RuntimeError(f"body cut short: {got} of {n} bytes")
+                    break  # the last chunk (http.client raises IncompleteRead if the stream ended before it)
                 got += k
-            return resp.status, view, dict(resp.headers)
+            return resp.status, memoryview(self.buf)[:got], dict(resp.headers)
         finally:
             conn.close()
 

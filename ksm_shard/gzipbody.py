@@ -182,20 +182,20 @@ def gzip_body(parts: Iterable[bytes], piece_size: int = PIECE_SIZE) -> Iterator[
     pool = _compress_pool()
     trailer = GzipTrailer()
     queued: deque[Future[Segment]] = deque()
+
+    def oldest() -> bytes:
+        seg = queued.popleft().result()
+        trailer.add(seg)
+        return seg[0]
+
     yield HEADER
     try:
         for piece in _pieces(parts, piece_size):
             queued.append(pool.submit(_compress_piece, piece))
             if len(queued) > AHEAD:
-                seg = queued.popleft().result()
-                trailer.add(seg)
-                if seg[0]:
-                    yield seg[0]
+                yield oldest()
         while queued:
-            seg = queued.popleft().result()
-            trailer.add(seg)
-            if seg[0]:
-                yield seg[0]
+            yield oldest()
     finally:
         for future in queued:
             future.cancel()

@@ -447,8 +447,8 @@ class ObjectStore:
 
         (Folding only shortly before a periodic scraper's next scrape batches more changes per cell rewrite, 44 ->
         ~24 us of store work per pod event in-process, but the staged copies then held up to the per-bucket bound
-        for most of each interval: ~2.5k more staged pods at 1k changes/s, each as ~60 small buffers that pin
-        pymalloc arenas; memory is the scarcer resource here.)"""
+        for most of each interval: ~2.5k more staged pods at 1k changes/s, ~10 MB; memory is the scarcer resource
+        here.)"""
         with self.lock:
             if not self.published:
                 return
