@@ -1,10 +1,12 @@
 """The ownership rule (KEP-5866): FNV-1a-64 of the UID, contiguous hash ranges."""
 
+import ctypes
 import random
 import uuid
 
 import pytest
 
+from ksm_shard import sharding
 from ksm_shard.sharding import ShardFilter, fnv1a64, fnv1a64_py, shard_of, shard_range, shard_selector
 
 
@@ -37,6 +39,28 @@ def test_the_fast_c_hash_is_in_use_and_agrees_with_the_fallback() -> None:
     for n in range(300):
         data = rng.randbytes(n % 70)
         assert fnv1a64(data) == fnv1a64_py(data)
+
+
+def test_the_ownership_hash_keeps_the_gil() -> None:
+    # cffi lets go of the GIL around every call; taking it back behind a busy thread (another reflector listing,
+    # a fold) cost ~100 us per object. The C function is called through ctypes.PyDLL, which keeps the GIL.
+    fn = sharding._fnv1a64_gil
+    assert fn is not None
+    assert fn._flags_ & ctypes._FUNCFLAG_PYTHONAPI
+    assert sharding.fnv1a64(b"foobar") == fn(b"foobar", 6) == 0x85944171F73967E8
+
+
+def test_owns_is_the_same_with_every_hash_binding(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(5)
+    uids = [str(uuid.UUID(int=rng.getrandbits(128), version=4)).encode() for _ in range(500)]
+    filters = [ShardFilter(i, 8) for i in range(8)]
+    expected = [[shard_of(u, 8) == i for u in uids] for i in range(8)]
+    assert [[f.owns(u) for u in uids] for f in filters] == expected
+    monkeypatch.setattr(sharding, "_fnv1a64_gil", None)  # fnv-c's symbol not loadable: its cffi wrapper
+    monkeypatch.setattr(sharding, "fnv1a64", sharding._fnv1a64_cffi)
+    assert [[f.owns(u) for u in uids] for f in filters] == expected
+    monkeypatch.setattr(sharding, "fnv1a64", fnv1a64_py)
+    assert [[f.owns(u) for u in uids] for f in filters] == expected
 
 
 def test_matches_independent_implementation_on_uids() -> None:
