@@ -76,10 +76,12 @@ def _load_crc32_combine() -> Callable[[int, int, int], int] | None:
     if deflate is not zlib:
         return deflate.crc32_combine
     # dlopen by soname, never ctypes.util.find_library: that spawns ldconfig/gcc, at import time in the arbiter.
+    # PyDLL keeps the GIL for the call (microseconds): CDLL would let go of it, and the scrape thread would then
+    # wait behind busy watch threads to take it back, once per piece (sharding.py measured such waits).
     combine = None
     for name in ("libz.so.1", "libz.so", "libz.1.dylib"):
         try:
-            libz = ctypes.CDLL(name)
+            libz = ctypes.PyDLL(name)
             combine = getattr(libz, "crc32_combine64", None) or libz.crc32_combine
             break
         except (OSError, AttributeError):
