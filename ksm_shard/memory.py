@@ -16,11 +16,7 @@ from collections.abc import Callable
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX = -1, -3, -8  # glibc mallopt parameters
 _malloc_trim: Callable[[int], int] | None = None
 _trimmed_at = 0.0
-# Seconds between the trims watch threads ask for, after their folds (a trim of a 300 MB heap takes ~10 ms). At
-# 10 s, RSS under steady churn swung up by 50-80 MB between trims (soak, 20k pods, 200 changes/s: median 302-306
-# MB, peaks 378-389); at 2 s, 6-minute soaks: median 291, max 312 MB (with 32-object buckets: 303 / 327), for
-# ~13 ms/s more CPU while events flow (6-minute soak: 32.1 vs 27.4 CPU-s).
-TRIM_INTERVAL = 2.0
+TRIM_INTERVAL = 10.0  # seconds between the trims watch threads ask for (a trim of a 300 MB heap takes ~10 ms)
 
 
 def tune_malloc() -> bool:
