@@ -459,26 +459,14 @@ class Reflector:
         fold_every = self.config.fold_interval
         folded_at = [time.monotonic()]
 
-        def caught_up(quiet: bool) -> float | None:
-            """Housekeeping after a burst of events: fold the staged changes, at most every ``fold_every``.
-
-            While changes wait for that, answers when the fold is due: a stream that goes quiet (``quiet``: nothing
-            arrived since) still folds them then, and gives the heap back at once, instead of holding the staged
-            copies until the next event or scrape (~10-20 MB for 20k pods after heavy churn)."""
-            if self.events_owned == seen[0]:
-                return None
-            now = time.monotonic()
-            due = folded_at[0] + fold_every - now
-            if due > 0:
-                return due
-            seen[0] = self.events_owned
-            folded_at[0] = now
-            store.fold_all()  # what a scrape would otherwise fold
-            if quiet:
-                release_free_memory()
-            else:
-                release_free_memory_now_and_then()
-            return None
+        def caught_up() -> None:  # housekeeping after a burst of events, now and then
+            if self.events_owned != seen[0]:
+                now = time.monotonic()
+                if now - folded_at[0] >= fold_every:
+                    seen[0] = self.events_owned
+                    folded_at[0] = now
+                    store.fold_all()  # what a scrape would otherwise fold
+                    release_free_memory_now_and_then()
 
         for chunk in watch_payload(resp, stop, self.config.watch_pause, caught_up):
             if stop.is_set():

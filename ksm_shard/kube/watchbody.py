@@ -97,30 +97,25 @@ def _raw_file(resp):  # noqa: ANN001, ANN202 - urllib3 / http.client internals, 
     return fp if fp is not None and hasattr(fp, "read1") else None
 
 
-def _readable(sock, within: float = 0.0) -> bool:  # noqa: ANN001
-    """Whether more of the stream can be read now, or within ``within`` seconds."""
+def _readable(sock) -> bool:  # noqa: ANN001
+    """Whether more of the stream can be read now without waiting."""
     pending = getattr(sock, "pending", None)  # TLS: bytes decrypted but not yet read
     if pending is not None and pending() > 0:
         return True
     try:
-        return bool(select.select([sock], [], [], within)[0])
+        return bool(select.select([sock], [], [], 0)[0])
     except (OSError, ValueError):  # closed under us (a stop): let the next read say so
         return True
 
 
 def watch_payload(
-    resp,  # noqa: ANN001
-    stop: threading.Event,
-    pause: float = 0.0,
-    on_pause: Callable[[bool], float | None] | None = None,
+    resp, stop: threading.Event, pause: float = 0.0, on_pause: Callable[[], None] | None = None  # noqa: ANN001
 ) -> Iterator[bytes]:
     """The payload bytes of a streamed response as they arrive, in blocks of whatever one read took.
 
     The caller must close ``resp`` afterwards: its connection is not reusable, http.client did not see the reads.
-    Ends at the end of the body, or early when ``stop`` is set during a pause. ``on_pause(False)`` runs before
-    each pause (the reader is caught up: a moment for housekeeping). It may return seconds after which it wants
-    to run again if nothing arrives by then: it is then called as ``on_pause(True)`` (the stream stayed quiet),
-    and again while it keeps asking, before the reader waits for the next event with no time limit.
+    Ends at the end of the body, or early when ``stop`` is set during a pause. ``on_pause`` runs before each pause
+    (the reader is caught up: a moment for housekeeping).
     """
     fp = _raw_file(resp)
     if fp is None:
@@ -158,8 +153,7 @@ def watch_payload(
         if decoder.done:
             return
         if caught_up:
-            again = on_pause(False) if on_pause is not None else None
+            if on_pause is not None:
+                on_pause()
             if stop.wait(pause):
                 return
-            while again is not None and not _readable(sock, again):  # a stop's shutdown makes it readable
-                again = on_pause(True)  # type: ignore[misc] - again is only set where on_pause is
