@@ -45,10 +45,15 @@ def test_a_change_rewrites_only_the_cells_whose_lines_changed() -> None:
     assert store.get("u5") == lines(5, version=7)
 
 
+def mixed_lines(rng: random.Random, i: int) -> tuple[bytes, ...]:
+    """Lines where each family changes (or empties) on its own, so changes touch different subsets of families."""
+    return tuple(b"" if rng.random() < 0.25 else f'{f}{{o="{i}"}} {rng.randrange(3)}\n'.encode() for f in "abcd")
+
+
 @pytest.mark.parametrize("fold_each", [False, True], ids=["batched", "one-change-per-fold"])
 def test_deletes_and_row_reuse_keep_cells_exact(fold_each: bool) -> None:
     rng = random.Random(3)
-    store = ObjectStore(3, n_buckets=4)
+    store = ObjectStore(4, n_buckets=4)
     truth: dict[str, tuple[bytes, ...]] = {}
 
     def expected() -> list[bytes]:
@@ -60,10 +65,12 @@ def test_deletes_and_row_reuse_keep_cells_exact(fold_each: bool) -> None:
             assert store.delete(uid) == (uid in truth)
             truth.pop(uid, None)
         else:
-            truth[uid] = lines(int(uid[1:]), version=step)
+            truth[uid] = mixed_lines(rng, int(uid[1:]))
             store.put(uid, truth[uid])
         if fold_each:  # a fold per change: its one-row paths (one update, one delete, one fresh row)
             store.fold_all()
+        if step % 41 == 0:  # staged changes read back before they are folded
+            assert all(store.get(u) == ch for u, ch in truth.items())
         if step % 97 == 0:  # scrapes now and then fold what is staged
             assert sorted(ln for cell in body(store) for ln in cell.splitlines()) == expected()
     assert sorted(ln for cell in body(store) for ln in cell.splitlines()) == expected()
@@ -136,6 +143,48 @@ def test_worker_malloc_tuning_applies_on_glibc_and_yields_to_the_environment(mon
         server.release_free_memory()
     monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
     assert server.tune_malloc() is False  # an operator's own setting is left alone
+
+
+_ARENAS_SCRIPT = """
+import ctypes, sys, tempfile, threading
+from ksm_shard.memory import tune_malloc
+assert tune_malloc()
+def rewrite_cells():  # what a watch thread's fold does: new cells, the old ones freed
+    cells = [b"x" * 20000 for _ in range(100)]
+    for i in range(1000):
+        cells[i % 100] = b"y" * (20000 + i % 7)
+threads = [threading.Thread(target=rewrite_cells) for _ in range(4)]
+for t in threads:
+    t.start()
+rewrite_cells()
+for t in threads:
+    t.join()
+libc = ctypes.CDLL(None)
+libc.fopen.restype = ctypes.c_void_p
+libc.fopen.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
+libc.fclose.argtypes = [ctypes.c_void_p]
+with tempfile.NamedTemporaryFile(suffix=".xml") as out:
+    f = libc.fopen(out.name.encode(), b"w")
+    libc.malloc_info(0, f)
+    libc.fclose(f)
+    print(open(out.name).read().count("<heap nr="))
+"""
+
+
+def test_every_thread_of_a_tuned_worker_allocates_from_one_arena() -> None:
+    # Cells are freed by whichever thread rewrites them next; a second arena kept the holes a scrape's fold left
+    # in the watch thread's arena, and RSS swung ~100 MB above the store (memory.tune_malloc).
+    import os
+    import platform
+    import subprocess
+    import sys
+
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("malloc tuning is glibc's")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+    out = subprocess.run([sys.executable, "-c", _ARENAS_SCRIPT], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1"]
 
 
 def test_a_large_relist_stages_changed_objects_compressed_and_commits_them_exactly() -> None:
