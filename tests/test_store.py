@@ -146,7 +146,7 @@ def test_worker_malloc_tuning_applies_on_glibc_and_yields_to_the_environment(mon
 
 
 _ARENAS_SCRIPT = """
-import ctypes, sys, tempfile, threading
+import ctypes, tempfile, threading
 from ksm_shard.memory import tune_malloc
 assert tune_malloc()
 def rewrite_cells():  # what a watch thread's fold does: new cells, the old ones freed
