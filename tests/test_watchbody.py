@@ -134,8 +134,9 @@ def test_stop_ends_a_pause_at_once() -> None:
     resp.close()
 
 
-def configmap_watch(n: int, fold_interval: float):  # noqa: ANN201 - (Storage, SimApiServer, Reflector)
-    """A started configmaps reflector over the simulated apiserver holding ``n`` configmaps."""
+def test_a_caught_up_watch_folds_its_store_so_a_scrape_finds_little_staged(tmp_path) -> None:  # noqa: ANN001
+    """Reflector over the simulated apiserver: after a burst of updates, the store is folded by the watch thread
+    (ReflectorConfig.fold_interval), not left for the next scrape."""
     from ksm_shard.generator import ResourceRenderer
     from ksm_shard.kube.client import KubeClient, load_configuration
     from ksm_shard.kube.kinds import KINDS
@@ -147,23 +148,16 @@ def configmap_watch(n: int, fold_interval: float):  # noqa: ANN201 - (Storage, S
     from ksm_shard.store import ResourceOutput
 
     storage = Storage()
-    for i in range(n):
+    for i in range(200):
         storage.create("configmaps", {"metadata": {"name": f"c{i}", "namespace": "default"}, "data": {"k": "v"}})
     sim = SimApiServer(storage)
     sim.start()
     renderer = ResourceRenderer(RESOURCES["configmaps"])
     out = ResourceOutput("configmaps", renderer.headers, [f.name for f in renderer.families])
-    config = ReflectorConfig(fold_interval=fold_interval, watch_pause=0.05)
+    config = ReflectorConfig(fold_interval=0.3, watch_pause=0.05)
     refl = Reflector(KubeClient(load_configuration(None, sim.url)), KINDS["configmaps"], renderer, out.new_slot(),
                      ShardFilter(0, 1), config=config)  # fmt: skip
     refl.start()
-    return storage, sim, refl
-
-
-def test_a_caught_up_watch_folds_its_store_so_a_scrape_finds_little_staged(tmp_path) -> None:  # noqa: ANN001
-    """Reflector over the simulated apiserver: after a burst of updates, the store is folded by the watch thread
-    (ReflectorConfig.fold_interval), not left for the next scrape."""
-    storage, sim, refl = configmap_watch(200, fold_interval=0.3)
     try:
         assert refl.synced.wait(30)
         store = refl.slot.current
