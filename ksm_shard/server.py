@@ -23,6 +23,7 @@ from ksm_shard.http_worker import DeadlineThreadWorker
 from ksm_shard.kube.client import KubeClient
 from ksm_shard.memory import release_free_memory, tune_malloc
 from ksm_shard.options import Options
+from ksm_shard.store import SCRAPE_GATE
 from ksm_shard.telemetry import Telemetry
 from ksm_shard.webconfig import basic_auth_middleware, load_web_config
 
@@ -94,8 +95,8 @@ def send_buffers(sock: socket.socket, parts: list[bytes]) -> Iterator[bytes]:
 
     As a WSGI iterable it first yields b"": gunicorn then sends the status line and the headers (Content-Length
     included, so the connection stays reusable). The cells follow in writes of up to _IOV_MAX buffers each: nothing
-    is joined or copied in user space, and the GIL is released while the kernel copies, so watch threads keep
-    running during a scrape instead of waiting behind ~200 MB of joins. ``parts`` is consumed (a partial write
+    is joined or copied in user space, and the GIL is released while the kernel copies, so other threads run
+    meanwhile instead of waiting behind ~200 MB of joins. ``parts`` is consumed (a partial write
     leaves a view of the rest of its buffer in it).
     """
     yield b""
@@ -207,7 +208,12 @@ class MetricsApp:
         content_type = negotiate(environ.get("HTTP_ACCEPT", ""))
         gzip = self.options.enable_gzip_encoding and _accepts_gzip(environ)
         openmetrics = content_type is not None
-        parts = self.exporter.scrape(include or None, exclude or None, openmetrics=openmetrics)
+        SCRAPE_GATE.enter()  # released when the body is sent or dropped (_Scrape.close)
+        try:
+            parts = self.exporter.scrape(include or None, exclude or None, openmetrics=openmetrics)
+        except BaseException:
+            SCRAPE_GATE.leave()
+            raise
         head = environ.get("REQUEST_METHOD") == "HEAD"
         headers = [("Content-Type", content_type or TEXT_CONTENT_TYPE)]
         body: Iterable[bytes]
@@ -225,9 +231,13 @@ class MetricsApp:
                 body = send_buffers(sock, parts)  # plain HTTP: gathered writes of the cells themselves
             else:  # TLS (no sendmsg): writes through gunicorn
                 body = _coalesce(parts)
-        start_response("200 OK", headers)
+        try:
+            start_response("200 OK", headers)
+        except BaseException:
+            SCRAPE_GATE.leave()
+            raise
         self._latency.observe(time.perf_counter() - started)
-        return body
+        return _Scrape(body)
 
     def _livez(self, start_response: StartResponse) -> Iterable[bytes]:
         try:
@@ -247,6 +257,31 @@ class MetricsApp:
         if path == "/":
             return _html(start_response, TELEMETRY_LANDING)
         return _plain(start_response, "404 Not Found", b"404 page not found\n")
+
+
+class _Scrape:
+    """A /metrics body as a WSGI iterable whose ``close`` (which the server always calls, also when the client went
+    away or the body was never iterated) ends the scrape's hold on the watches (store.ScrapeGate)."""
+
+    __slots__ = ("body", "done")
+
+    def __init__(self, body: Iterable[bytes]) -> None:
+        self.body = body
+        self.done = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.body)
+
+    def close(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        try:
+            close = getattr(self.body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            SCRAPE_GATE.leave()
 
 
 def _plain(start_response: StartResponse, status: str, body: bytes) -> list[bytes]:

@@ -298,3 +298,30 @@ def test_openmetrics_negotiation(golden_cluster) -> None:  # noqa: ANN001
     assert sample_lines(body) == sample_lines(proc.metrics())  # same samples as the text format
     _, body, headers = http_get(proc.url + "/metrics", headers={"Accept": "text/plain"})
     assert headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8" and b"# EOF" not in body
+
+
+def test_a_scrape_body_ends_its_hold_on_the_watches_once_when_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The WSGI server always calls close(): sent, cut short by the client, or never iterated at all."""
+    from ksm_shard.store import ScrapeGate
+
+    gate = ScrapeGate(hold=30.0, every=0.0)
+    monkeypatch.setattr(server, "SCRAPE_GATE", gate)
+    closed = []
+
+    def body():  # noqa: ANN202
+        try:
+            yield b"a"
+            yield b"b"
+        finally:
+            closed.append(True)
+
+    for iterate in (True, False):
+        gate.enter()
+        assert gate.until
+        wrapped = server._Scrape(body())
+        if iterate:
+            assert next(iter(wrapped)) == b"a"  # the client went away after the first piece
+        wrapped.close()
+        wrapped.close()
+        assert gate.until == 0.0 and gate._active == 0
+    assert closed == [True]  # the started generator was closed; an unstarted one has nothing to clean up

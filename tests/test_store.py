@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import random
+import threading
+import time
 
 import pytest
 
-from ksm_shard.store import ROWS_PER_BUCKET, ObjectStore, Relist
+from ksm_shard.store import ROWS_PER_BUCKET, ObjectStore, Relist, ScrapeGate
 
 
 def lines(i: int, version: int = 0) -> tuple[bytes, bytes, bytes]:
@@ -300,3 +302,48 @@ def test_staged_objects_are_one_packed_buffer_each_and_fold_exactly() -> None:
     store.delete("u4")
     assert store.get("u4") is None and None in [v for b in store._buckets if b for v in b.pending.values()]
     assert b'a{o="4"}' not in b"".join(body(store)) and len(store) == 39
+
+
+def _held(gate: ScrapeGate) -> tuple[threading.Thread, list[float]]:
+    """A watch calling ``gate.wait()`` now, in a thread; the list gets how long it was held back."""
+    took: list[float] = []
+
+    def watch() -> None:
+        t = time.monotonic()
+        gate.wait()
+        took.append(time.monotonic() - t)
+
+    th = threading.Thread(target=watch)
+    th.start()
+    return th, took
+
+
+def test_scrape_gate_holds_watches_until_the_scrape_is_done() -> None:
+    gate = ScrapeGate(hold=5.0, every=0.0)
+    gate.enter()
+    gate.enter()  # two scrapes at once: held until both are done
+    th, took = _held(gate)
+    time.sleep(0.3)
+    gate.leave()
+    time.sleep(0.2)
+    assert not took  # still held: one scrape is left
+    gate.leave()
+    th.join(5)
+    assert took and 0.4 < took[0] < 2.0, took
+    t = time.monotonic()
+    gate.wait()  # no scrape: not held
+    assert time.monotonic() - t < 0.1
+
+
+def test_scrape_gate_bounds_how_long_and_how_often_it_holds() -> None:
+    gate = ScrapeGate(hold=0.3, every=30.0)
+    gate.enter()  # a scrape that never ends (a stalled client)
+    th, took = _held(gate)
+    th.join(5)
+    assert took and 0.2 < took[0] < 2.0, took  # held at most ``hold``
+    gate.leave()
+    gate.enter()  # the next scrape within ``every``: no hold at all
+    t = time.monotonic()
+    gate.wait()
+    assert time.monotonic() - t < 0.1
+    gate.leave()

@@ -222,3 +222,52 @@ def test_a_stream_cut_before_its_last_chunk_is_an_error_not_an_end() -> None:
     with pytest.raises(StreamCut):
         list(it)
     resp.close()
+
+
+def test_a_watch_holds_back_while_a_scrape_reads_the_stores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Events that arrive during a scrape are applied once it is done (store.ScrapeGate), not meanwhile."""
+    from ksm_shard.generator import ResourceRenderer
+    from ksm_shard.kube.client import KubeClient, load_configuration
+    from ksm_shard.kube.kinds import KINDS
+    from ksm_shard.kube.reflector import Reflector, ReflectorConfig
+    from ksm_shard.resources import RESOURCES
+    from ksm_shard.sharding import ShardFilter
+    from ksm_shard.sim.apiserver import SimApiServer
+    from ksm_shard.sim.storage import Storage
+    from ksm_shard.store import SCRAPE_GATE, ResourceOutput
+
+    monkeypatch.setattr(SCRAPE_GATE, "hold", 30.0)
+    monkeypatch.setattr(SCRAPE_GATE, "every", 0.0)
+    storage = Storage()
+    storage.create("configmaps", {"metadata": {"name": "c", "namespace": "default"}, "data": {"k": "v"}})
+    sim = SimApiServer(storage)
+    sim.start()
+    renderer = ResourceRenderer(RESOURCES["configmaps"])
+    out = ResourceOutput("configmaps", renderer.headers, [f.name for f in renderer.families])
+    refl = Reflector(KubeClient(load_configuration(None, sim.url)), KINDS["configmaps"], renderer, out.new_slot(),
+                     ShardFilter(0, 1), config=ReflectorConfig(watch_pause=0.0))  # fmt: skip
+    refl.start()
+    entered = False
+    try:
+        assert refl.synced.wait(30)
+        obj = storage.get("configmaps", "default", "c")
+        uid = obj["metadata"]["uid"]
+        store = refl.slot.current
+        assert store.version(uid) == obj["metadata"]["resourceVersion"]
+        SCRAPE_GATE.enter()
+        entered = True
+        obj["data"]["k"] = "w"
+        rv = storage.update("configmaps", obj)["metadata"]["resourceVersion"]
+        time.sleep(1.0)
+        assert store.version(uid) != rv  # held back while the scrape lasts
+        SCRAPE_GATE.leave()
+        entered = False
+        deadline = time.monotonic() + 10
+        while store.version(uid) != rv and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert store.version(uid) == rv
+    finally:
+        if entered:
+            SCRAPE_GATE.leave()
+        refl.stop()
+        sim.stop()

@@ -40,7 +40,7 @@ from ksm_shard.kube.kinds import Kind
 from ksm_shard.kube.watchbody import watch_payload
 from ksm_shard.memory import release_free_memory, release_free_memory_now_and_then
 from ksm_shard.sharding import ShardFilter
-from ksm_shard.store import ObjectStore, Relist, StoreSlot
+from ksm_shard.store import SCRAPE_GATE, ObjectStore, Relist, StoreSlot
 
 log = logging.getLogger(__name__)
 
@@ -468,9 +468,12 @@ class Reflector:
                     store.fold_all()  # what a scrape would otherwise fold
                     release_free_memory_now_and_then()
 
+        gate = SCRAPE_GATE
         for chunk in watch_payload(resp, stop, self.config.watch_pause, caught_up):
             if stop.is_set():
                 return False
+            if gate.until:
+                gate.wait()  # a scrape is reading the stores: let it go first (briefly)
             start = 0
             if pending:
                 nl = chunk.find(b"\n")
