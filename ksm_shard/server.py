@@ -96,8 +96,8 @@ def send_buffers(sock: socket.socket, parts: list[bytes]) -> Iterator[bytes]:
     As a WSGI iterable it first yields b"": gunicorn then sends the status line and the headers (Content-Length
     included, so the connection stays reusable). The cells follow in writes of up to _IOV_MAX buffers each: nothing
     is joined or copied in user space, and the GIL is released while the kernel copies, so other threads run
-    meanwhile instead of waiting behind ~200 MB of joins. ``parts`` is consumed (a partial write
-    leaves a view of the rest of its buffer in it).
+    meanwhile instead of waiting behind ~200 MB of joins. ``parts`` is consumed (a partial write leaves a view
+    of the rest of its buffer in it).
     """
     yield b""
     i, n = 0, len(parts)

@@ -12,7 +12,8 @@ A gzip scrape compresses the same cells as it sends them (``gzipbody``); nothing
 A list/watch stream owns one ``ObjectStore`` and is its only writer. Its first LIST fills it unpublished (scrapes
 see nothing until the list is complete); a relist stages what changed (``Relist``) and commits in one step under
 the store's lock, so a scrape sees the state before or after the relist, never a mix, and unchanged objects are
-never copied.
+never copied. While a /metrics scrape reads the stores, the watches hold back their writes for a moment
+(``ScrapeGate``).
 """
 
 from __future__ import annotations
