@@ -211,27 +211,23 @@ class MetricsApp:
         SCRAPE_GATE.enter()  # released when the body is sent or dropped (_Scrape.close)
         try:
             parts = self.exporter.scrape(include or None, exclude or None, openmetrics=openmetrics)
-        except BaseException:
-            SCRAPE_GATE.leave()
-            raise
-        head = environ.get("REQUEST_METHOD") == "HEAD"
-        headers = [("Content-Type", content_type or TEXT_CONTENT_TYPE)]
-        body: Iterable[bytes]
-        if gzip:
-            # Compressed as it is sent (gzipbody): its length is not known up front, so HTTP/1.1 clients get it
-            # chunked (as from upstream's Go server) and HTTP/1.0 ones until the connection closes.
-            headers.append(("Content-Encoding", "gzip"))
-            headers.append(("Vary", "Accept-Encoding"))
-            body = [] if head else gzip_body(parts)
-        else:
-            headers.append(("Content-Length", str(sum(map(len, parts)))))
-            if head:  # gunicorn sends no body for HEAD: nothing to write
-                body = []
-            elif type(sock) is socket.socket:
-                body = send_buffers(sock, parts)  # plain HTTP: gathered writes of the cells themselves
-            else:  # TLS (no sendmsg): writes through gunicorn
-                body = _coalesce(parts)
-        try:
+            head = environ.get("REQUEST_METHOD") == "HEAD"
+            headers = [("Content-Type", content_type or TEXT_CONTENT_TYPE)]
+            body: Iterable[bytes]
+            if gzip:
+                # Compressed as it is sent (gzipbody): its length is not known up front, so HTTP/1.1 clients get it
+                # chunked (as from upstream's Go server) and HTTP/1.0 ones until the connection closes.
+                headers.append(("Content-Encoding", "gzip"))
+                headers.append(("Vary", "Accept-Encoding"))
+                body = [] if head else gzip_body(parts)
+            else:
+                headers.append(("Content-Length", str(sum(map(len, parts)))))
+                if head:  # gunicorn sends no body for HEAD: nothing to write
+                    body = []
+                elif type(sock) is socket.socket:
+                    body = send_buffers(sock, parts)  # plain HTTP: gathered writes of the cells themselves
+                else:  # TLS (no sendmsg): writes through gunicorn
+                    body = _coalesce(parts)
             start_response("200 OK", headers)
         except BaseException:
             SCRAPE_GATE.leave()

@@ -134,13 +134,12 @@ def test_stop_ends_a_pause_at_once() -> None:
     resp.close()
 
 
-def test_a_caught_up_watch_folds_its_store_so_a_scrape_finds_little_staged(tmp_path) -> None:  # noqa: ANN001
-    """Reflector over the simulated apiserver: after a burst of updates, the store is folded by the watch thread
-    (ReflectorConfig.fold_interval), not left for the next scrape."""
+def configmap_watch(n: int, config):  # noqa: ANN001, ANN201 - (Storage, SimApiServer, started Reflector)
+    """A reflector of ConfigMaps c0..c<n-1> over the simulated apiserver, started; the caller stops both."""
     from ksm_shard.generator import ResourceRenderer
     from ksm_shard.kube.client import KubeClient, load_configuration
     from ksm_shard.kube.kinds import KINDS
-    from ksm_shard.kube.reflector import Reflector, ReflectorConfig
+    from ksm_shard.kube.reflector import Reflector
     from ksm_shard.resources import RESOURCES
     from ksm_shard.sharding import ShardFilter
     from ksm_shard.sim.apiserver import SimApiServer
@@ -148,16 +147,24 @@ def test_a_caught_up_watch_folds_its_store_so_a_scrape_finds_little_staged(tmp_p
     from ksm_shard.store import ResourceOutput
 
     storage = Storage()
-    for i in range(200):
+    for i in range(n):
         storage.create("configmaps", {"metadata": {"name": f"c{i}", "namespace": "default"}, "data": {"k": "v"}})
     sim = SimApiServer(storage)
     sim.start()
     renderer = ResourceRenderer(RESOURCES["configmaps"])
     out = ResourceOutput("configmaps", renderer.headers, [f.name for f in renderer.families])
-    config = ReflectorConfig(fold_interval=0.3, watch_pause=0.05)
     refl = Reflector(KubeClient(load_configuration(None, sim.url)), KINDS["configmaps"], renderer, out.new_slot(),
                      ShardFilter(0, 1), config=config)  # fmt: skip
     refl.start()
+    return storage, sim, refl
+
+
+def test_a_caught_up_watch_folds_its_store_so_a_scrape_finds_little_staged(tmp_path) -> None:  # noqa: ANN001
+    """Reflector over the simulated apiserver: after a burst of updates, the store is folded by the watch thread
+    (ReflectorConfig.fold_interval), not left for the next scrape."""
+    from ksm_shard.kube.reflector import ReflectorConfig
+
+    storage, sim, refl = configmap_watch(200, ReflectorConfig(fold_interval=0.3, watch_pause=0.05))
     try:
         assert refl.synced.wait(30)
         store = refl.slot.current
@@ -226,31 +233,16 @@ def test_a_stream_cut_before_its_last_chunk_is_an_error_not_an_end() -> None:
 
 def test_a_watch_holds_back_while_a_scrape_reads_the_stores(monkeypatch: pytest.MonkeyPatch) -> None:
     """Events that arrive during a scrape are applied once it is done (store.ScrapeGate), not meanwhile."""
-    from ksm_shard.generator import ResourceRenderer
-    from ksm_shard.kube.client import KubeClient, load_configuration
-    from ksm_shard.kube.kinds import KINDS
-    from ksm_shard.kube.reflector import Reflector, ReflectorConfig
-    from ksm_shard.resources import RESOURCES
-    from ksm_shard.sharding import ShardFilter
-    from ksm_shard.sim.apiserver import SimApiServer
-    from ksm_shard.sim.storage import Storage
-    from ksm_shard.store import SCRAPE_GATE, ResourceOutput
+    from ksm_shard.kube.reflector import ReflectorConfig
+    from ksm_shard.store import SCRAPE_GATE
 
     monkeypatch.setattr(SCRAPE_GATE, "hold", 30.0)
     monkeypatch.setattr(SCRAPE_GATE, "every", 0.0)
-    storage = Storage()
-    storage.create("configmaps", {"metadata": {"name": "c", "namespace": "default"}, "data": {"k": "v"}})
-    sim = SimApiServer(storage)
-    sim.start()
-    renderer = ResourceRenderer(RESOURCES["configmaps"])
-    out = ResourceOutput("configmaps", renderer.headers, [f.name for f in renderer.families])
-    refl = Reflector(KubeClient(load_configuration(None, sim.url)), KINDS["configmaps"], renderer, out.new_slot(),
-                     ShardFilter(0, 1), config=ReflectorConfig(watch_pause=0.0))  # fmt: skip
-    refl.start()
+    storage, sim, refl = configmap_watch(1, ReflectorConfig(watch_pause=0.0))
     entered = False
     try:
         assert refl.synced.wait(30)
-        obj = storage.get("configmaps", "default", "c")
+        obj = storage.get("configmaps", "default", "c0")
         uid = obj["metadata"]["uid"]
         store = refl.slot.current
         assert store.version(uid) == obj["metadata"]["resourceVersion"]
