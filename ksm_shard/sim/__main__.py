@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 
+from ksm_shard.sim import argtypes
 from ksm_shard.sim.apiserver import SimApiServer
 from ksm_shard.sim.churn import Churner
 from ksm_shard.sim.cluster import generate_cluster
@@ -19,11 +20,12 @@ def main(argv: list[str]) -> int:
         prog="ksm-shard sim", description="Simulated Kubernetes apiserver with a synthetic cluster."
     )
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=0, help="0 picks a free port (printed)")
-    p.add_argument("--pods", type=int, default=3000, help="pods in the synthetic cluster")
+    p.add_argument("--port", type=argtypes.port, default=0, help="0 picks a free port (printed)")
+    p.add_argument("--pods", type=argtypes.non_negative_int, default=3000, help="pods in the synthetic cluster")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--churn", type=float, default=0.0, help="changes per second")
-    p.add_argument("--bookmark-interval", type=float, default=60.0, help="seconds between watch bookmarks")
+    p.add_argument("--churn", type=argtypes.non_negative_float, default=0.0, help="changes per second")
+    p.add_argument("--bookmark-interval", type=argtypes.positive_float, default=60.0,
+                   help="seconds between watch bookmarks")  # fmt: skip
     p.add_argument("--no-shard-selector", action="store_true", help="behave like an apiserver without KEP-5866")
     p.add_argument("--token", help="require this bearer token")
     args = p.parse_args(argv)
@@ -45,6 +47,7 @@ def main(argv: list[str]) -> int:
         done.wait()
     except KeyboardInterrupt:
         pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while stopping: no traceback
     if churner:
         churner.stop()
     server.stop()
