@@ -224,12 +224,94 @@ def build_parser() -> argparse.ArgumentParser:
         default=300.0,
         help="How long an idle keep-alive connection stays open (default 5m0s).",
     )
+    p.add_argument(
+        "--use-apiserver-cache",
+        **boolflag,
+        help="List with resourceVersion=0 at start-up so the apiserver may answer from its watch cache instead of "
+        "etcd (a relist after 410 Gone always reads the latest state).",
+    )
+    _add_compatibility_flags(p, boolflag)
     return p
+
+
+# Upstream flags with no counterpart here. Accepted, and logged at start-up, where that is harmless (logging to
+# files, Go runtime tuning); refused with a clear message where ignoring them would change what is served or who
+# may read it.
+_KLOG_FLAGS = {  # klog: ksm-shard logs to stderr, its level set by -v
+    "--logtostderr": True, "--alsologtostderr": True, "--add_dir_header": True, "--one_output": True,
+    "--skip_headers": True, "--skip_log_headers": True, "--legacy_stderr_threshold_behavior": True,
+    "--log_dir": False, "--log_file": False, "--log_file_max_size": False, "--stderrthreshold": False,
+    "--alsologtostderrthreshold": False, "--log_backtrace_at": False, "--vmodule": False,
+}  # fmt: skip
+_UNSUPPORTED = {
+    "--custom-resource-state-config": "custom resource state metrics are not supported by ksm-shard",
+    "--custom-resource-state-config-file": "custom resource state metrics are not supported by ksm-shard",
+    "--custom-resource-state-only": "custom resource state metrics are not supported by ksm-shard",
+    "--continue-without-custom-resource-state-config-file": "custom resource state metrics are not supported "
+    "by ksm-shard",
+    "--config": "an options file is not supported by ksm-shard; pass the options as flags",
+    "--auth-filter": "Kubernetes authn/authz of scrapers is not supported by ksm-shard; use --tls-config "
+    "(client certificates, basic auth) or a proxy such as kube-rbac-proxy",
+    "--object-limit": "a cap on listed objects is not supported by ksm-shard (it would drop series silently)",
+}
+_UNSUPPORTED_BOOL = {"--custom-resource-state-only", "--continue-without-custom-resource-state-config-file",
+                     "--auth-filter"}  # fmt: skip
+
+
+def _dest(flag: str) -> str:
+    return "compat_" + flag.lstrip("-").replace("-", "_")
+
+
+def _add_compatibility_flags(p: argparse.ArgumentParser, boolflag: dict) -> None:
+    g = p.add_argument_group("kube-state-metrics flags without effect here (accepted so manifests keep working)")
+    for flag, is_bool in _KLOG_FLAGS.items():
+        kind = {**boolflag, "default": None} if is_bool else {"metavar": "VALUE"}
+        g.add_argument(flag, dest=_dest(flag), **kind, help="klog; logged and ignored: ksm-shard logs to stderr.")
+    g.add_argument("--auto-gomemlimit", dest=_dest("--auto-gomemlimit"), **{**boolflag, "default": None},
+                   help="Go runtime tuning; logged and ignored (no Go runtime).")  # fmt: skip
+    g.add_argument("--auto-gomemlimit-ratio", dest=_dest("--auto-gomemlimit-ratio"), type=float, metavar="RATIO",
+                   help="Go runtime tuning; logged and ignored (no Go runtime).")  # fmt: skip
+    g.add_argument("--continue-without-config", dest=_dest("--continue-without-config"),
+                   **{**boolflag, "default": None},
+                   help="Only meaningful with --config; logged and ignored.")  # fmt: skip
+    g = p.add_argument_group("kube-state-metrics flags ksm-shard refuses (start-up fails with the reason)")
+    for flag, why in _UNSUPPORTED.items():
+        if flag in _UNSUPPORTED_BOOL:
+            g.add_argument(flag, dest=_dest(flag), **{**boolflag, "default": None}, help=f"Refused when true: {why}.")
+        elif flag == "--object-limit":
+            g.add_argument(flag, dest=_dest(flag), type=non_negative, help=f"Refused unless 0: {why}.")
+        else:
+            g.add_argument(flag, dest=_dest(flag), metavar="VALUE", help=f"Refused: {why}.")
+
+
+def _compatibility(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """The ignored upstream flags that were given, as (flag=value, why); UsageError for a refused one."""
+    for flag, why in _UNSUPPORTED.items():
+        value = getattr(args, _dest(flag))
+        if value is None or value is False or (flag == "--object-limit" and value == 0):
+            continue
+        raise UsageError(f"{flag}: {why}")
+    ignored = []
+    for flag, is_bool in _KLOG_FLAGS.items():
+        value = getattr(args, _dest(flag))
+        if value is None or (flag == "--logtostderr" and value is True):  # stderr is where ksm-shard logs
+            continue
+        shown = str(value).lower() if is_bool else value
+        ignored.append((f"{flag}={shown}", "klog flag; ksm-shard logs to stderr (level: -v)"))
+    for flag in ("--auto-gomemlimit", "--auto-gomemlimit-ratio"):
+        value = getattr(args, _dest(flag))
+        if value is not None:
+            ignored.append((f"{flag}={str(value).lower()}", "Go runtime tuning; ksm-shard has no Go runtime"))
+    value = getattr(args, _dest("--continue-without-config"))
+    if value is not None:
+        ignored.append((f"--continue-without-config={str(value).lower()}", "only meaningful with --config"))
+    return ignored
 
 
 def parse_options(argv: Sequence[str]) -> Options:
     """argv (without the program name) -> validated Options; raises UsageError with one clear line."""
     args = build_parser().parse_args(list(argv))
+    ignored_flags = _compatibility(args)
     resources = args.resources if args.resources is not None else list(DEFAULT_RESOURCES)
     if not resources:
         raise UsageError("--resources: no resource given")
@@ -289,6 +371,8 @@ def parse_options(argv: Sequence[str]) -> Options:
         server_read_header_timeout=args.server_read_header_timeout,
         server_write_timeout=args.server_write_timeout,
         server_idle_timeout=args.server_idle_timeout,
+        use_apiserver_cache=args.use_apiserver_cache,
+        ignored_flags=ignored_flags,
     )
 
 

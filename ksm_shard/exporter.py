@@ -62,6 +62,7 @@ class ShardView:
                         namespace=ns,
                         field_selector=options.field_selector(name, namespaced),
                         server_side_sharding=options.server_side_sharding,
+                        list_from_cache=options.use_apiserver_cache,
                         config=reflector_config,
                         on_list=(lambda result, label=label: on_list(label, result)) if on_list else None,
                         on_watch=(lambda result, label=label: on_watch(label, result)) if on_watch else None,

@@ -36,6 +36,9 @@ class Options:
     pod_namespace: str | None = None
     node: str | None = None  # per-node pod sharding: only pods bound to this node
     track_unscheduled_pods: bool = False  # only pods not bound to any node
+    use_apiserver_cache: bool = False  # first LIST with resourceVersion=0: served from the apiserver's watch cache
+    # Upstream flags accepted so manifests keep working, but without effect here: (flag, why), logged at start-up.
+    ignored_flags: list[tuple[str, str]] = field(default_factory=list)
 
     def namespace_field_selector(self) -> str | None:
         """``metadata.namespace!=x`` terms for --namespaces-denylist, applied to namespaced resources."""

@@ -359,6 +359,8 @@ class GunicornServer(BaseApplication):
     def load(self) -> Callable:
         # Runs in the worker process after fork: the urllib3 pool and the stores are created here.
         configure_logging(self.options.verbosity)
+        for flag, why in self.options.ignored_flags:
+            log.warning("%s: accepted for compatibility with kube-state-metrics, no effect: %s", flag, why)
         tune_malloc()
         self.app = build_app(self.options)
         if self.web_config is not None:

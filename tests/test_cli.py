@@ -93,3 +93,75 @@ def test_server_timeouts_take_go_durations() -> None:
     assert (parse_options([]).server_read_timeout, parse_options([]).server_read_header_timeout) == (60.0, 5.0)
     with pytest.raises(UsageError, match="invalid duration"):
         parse_options(["--server-write-timeout=soon"])
+
+
+# Every flag of kube-state-metrics v2 (docs/developer/cli-arguments.md), with a value a manifest might pass.
+UPSTREAM_FLAGS = [
+    "--resources=pods", "--namespaces=a", "--namespaces-denylist=b", "--metric-allowlist=kube_pod_.*",
+    "--metric-opt-in-list=x", "--metric-labels-allowlist=pods=[app]", "--metric-annotations-allowlist=pods=[a]",
+    "--shard=0", "--total-shards=1", "--pod=ksm-0", "--pod-namespace=monitoring", "--node=n1",
+    "--track-unscheduled-pods", "--custom-resource-state-config=spec: {}", "--custom-resource-state-config-file=/c",
+    "--continue-without-custom-resource-state-config-file", "--custom-resource-state-only", "--object-limit=10",
+    "--use-apiserver-cache", "--host=::", "--port=8080", "--telemetry-host=::", "--telemetry-port=8081",
+    "--tls-config=/w.yml", "--auth-filter", "--enable-gzip-encoding", "--server-read-timeout=1m0s",
+    "--server-write-timeout=1m0s", "--server-idle-timeout=5m0s", "--server-read-header-timeout=5s",
+    "--kubeconfig=/k", "--apiserver=https://k", "--config=/o.yaml", "--continue-without-config",
+    "--auto-gomemlimit", "--auto-gomemlimit-ratio=0.9", "--add_dir_header", "--alsologtostderr",
+    "--alsologtostderrthreshold=2", "--legacy_stderr_threshold_behavior=false", "--log_backtrace_at=a.go:1",
+    "--log_dir=/tmp", "--log_file=/tmp/k.log", "--log_file_max_size=1800", "--logtostderr", "--one_output",
+    "--skip_headers", "--skip_log_headers", "--stderrthreshold=2", "-v=2", "--v=2", "--vmodule=a=2",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("flag", UPSTREAM_FLAGS)
+def test_every_upstream_flag_is_known(flag: str) -> None:
+    """A manifest written for kube-state-metrics never fails on an unknown flag: each one is served, accepted
+    without effect (logged), or refused with the reason."""
+    argv = [flag, "--resources=pods"] if flag.startswith(("--node", "--track-unscheduled")) else [flag]
+    if flag.startswith("--pod"):  # they go together
+        argv = ["--pod=ksm-0", "--pod-namespace=monitoring"]
+    try:
+        parse_options(argv)
+    except UsageError as e:
+        assert "unrecognized" not in str(e) and "not supported by ksm-shard" in str(e), str(e)
+
+
+def test_flags_without_effect_are_accepted_and_listed() -> None:
+    o = parse_options(["--logtostderr", "--log_file=/var/log/ksm.log", "--v=2", "--auto-gomemlimit",
+                       "--auto-gomemlimit-ratio=0.8", "--alsologtostderr=false", "--object-limit=0",
+                       "--auth-filter=false", "--custom-resource-state-only=false"])  # fmt: skip
+    assert o.verbosity == 2
+    assert [flag for flag, _ in o.ignored_flags] == [
+        "--alsologtostderr=false", "--log_file=/var/log/ksm.log", "--auto-gomemlimit=true",
+        "--auto-gomemlimit-ratio=0.8",
+    ]  # fmt: skip
+    assert all(why for _, why in o.ignored_flags)
+    assert parse_options(["--logtostderr=true"]).ignored_flags == []  # already what ksm-shard does
+    assert [f for f, _ in parse_options(["--logtostderr=false"]).ignored_flags] == ["--logtostderr=false"]
+    assert parse_options([]).ignored_flags == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["--custom-resource-state-config-file=/etc/crs.yaml"], "custom resource state metrics are not supported"),
+        (["--custom-resource-state-only"], "custom resource state metrics are not supported"),
+        (["--config=/etc/ksm.yaml"], "options file is not supported"),
+        (["--auth-filter"], "authn/authz of scrapers is not supported"),
+        (["--auth-filter=true"], "authn/authz of scrapers is not supported"),
+        (["--object-limit=1000"], "--object-limit: a cap on listed objects is not supported"),
+        (["--object-limit=-1"], "must not be negative"),
+        (["--logtostderr=sometimes"], "invalid boolean value"),
+        (["--auto-gomemlimit-ratio=lots"], "invalid float value"),
+    ],
+)
+def test_upstream_flags_that_would_change_the_output_are_refused(argv: list[str], fragment: str) -> None:
+    with pytest.raises(UsageError) as e:
+        parse_options(argv)
+    assert fragment in str(e.value) and "\n" not in str(e.value)
+
+
+def test_use_apiserver_cache() -> None:
+    assert parse_options([]).use_apiserver_cache is False
+    assert parse_options(["--use-apiserver-cache"]).use_apiserver_cache is True
+    assert parse_options(["--use-apiserver-cache=false"]).use_apiserver_cache is False

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import uuid
 from collections import Counter
 
 import pytest
-from conftest import wait_for
+from conftest import FAST, client_for, wait_for
 from factories import configmap, pod
 
+from ksm_shard.exporter import Exporter
 from ksm_shard.kube.reflector import scan_uid
 from ksm_shard.launch import sample_lines
+from ksm_shard.options import Options
 
 
 def body(exporter) -> str:  # noqa: ANN001
@@ -85,6 +88,33 @@ def test_gone_relists_and_drops_objects_deleted_meanwhile(storage, sim, make_exp
     text = body(exp)
     assert 'configmap="doomed"' not in text
     assert 'configmap="keep"' in text
+
+
+def test_use_apiserver_cache_lists_from_the_cache_and_relists_the_latest(storage, sim) -> None:  # noqa: ANN001
+    for i in range(30):
+        storage.create("configmaps", configmap(f"cm-{i:02d}"))
+    config = dataclasses.replace(FAST, page_size=10)
+    exp = Exporter(Options(resources=["configmaps"], use_apiserver_cache=True), client_for(sim.url),
+                   reflector_config=config)  # fmt: skip
+    exp.start()
+    try:
+        assert exp.wait_ready(30)
+        refl = exp.reflectors[0]
+        lists = [q for m, p, q in list(sim.requests) if p == "/api/v1/configmaps" and q.get("watch") != "true"]
+        # one request: resourceVersion=0 lets the (simulated) watch cache answer, whole, despite limit=10
+        assert [(q.get("resourceVersion"), q.get("limit")) for q in lists] == [("0", "10")]
+        assert body(exp).count("kube_configmap_info{") == 30
+        assert wait_for(lambda: sim.open_watches >= 1)
+        sim.fail_next("GET", r"watch=true", 503, count=2)
+        assert sim.drop_watches() == 1
+        storage.delete("configmaps", "default", "cm-00")
+        storage.compact()  # the resume gets 410: a relist, which must not go back to a possibly older cache
+        assert wait_for(lambda: refl.relists >= 1 and 'configmap="cm-00"' not in body(exp), timeout=15)
+        relists = [q for m, p, q in list(sim.requests) if p == "/api/v1/configmaps" and q.get("watch") != "true"]
+        assert len(relists) == 4 and all("resourceVersion" not in q for q in relists[1:])  # 29 in pages of 10
+        assert body(exp).count("kube_configmap_info{") == 29
+    finally:
+        exp.stop()
 
 
 def test_bookmarks_advance_resource_version(storage, sim, make_exporter) -> None:  # noqa: ANN001

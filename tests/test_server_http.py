@@ -325,3 +325,30 @@ def test_a_scrape_body_ends_its_hold_on_the_watches_once_when_closed(monkeypatch
         wrapped.close()
         assert gate.until == 0.0 and gate._active == 0
     assert closed == [True]  # the started generator was closed; an unstarted one has nothing to clean up
+
+
+def test_upstream_flags_a_manifest_may_pass(tmp_path) -> None:  # noqa: ANN001
+    """A kube-state-metrics manifest's flags: --use-apiserver-cache works, klog and Go-runtime flags start the
+    exporter and are each logged once as having no effect."""
+    storage = Storage()
+    for i in range(3):
+        storage.create("configmaps", configmap(f"cm-{i}"))
+    server = SimApiServer(storage)
+    server.start()
+    klog_file = tmp_path / "klog.log"
+    args = ["--resources=configmaps", "--use-apiserver-cache", "--logtostderr", f"--log_file={klog_file}",
+            "--auto-gomemlimit", "--v=2"]  # fmt: skip
+    proc = ExporterProcess(server.url, args, log_dir=tmp_path).start()
+    try:
+        proc.wait_ready(60)
+        assert proc.metrics().count(b"kube_configmap_info{") == 3
+        lists = [q for m, p, q in list(server.requests) if p == "/api/v1/configmaps" and q.get("watch") != "true"]
+        assert lists and lists[0].get("resourceVersion") == "0"
+        log = proc.log_path.read_text()
+        for flag in (f"--log_file={klog_file}", "--auto-gomemlimit=true"):
+            assert log.count(f"{flag}: accepted for compatibility with kube-state-metrics, no effect") == 1, log
+        assert "--logtostderr" not in log  # what ksm-shard does anyway: nothing to say
+        assert not klog_file.exists()
+    finally:
+        proc.stop()
+        server.stop()

@@ -226,6 +226,22 @@ def test_list_pagination_is_a_consistent_snapshot(srv: SimApiServer, storage: St
     assert "zz-new" in names and "p23" not in names and len(fresh) == 25
 
 
+def test_resource_version_0_is_answered_whole_like_the_watch_cache(srv: SimApiServer, storage: Storage) -> None:
+    for i in range(12):
+        storage.create("pods", pod(f"p{i:02d}", ns=["a", "b"][i % 2]))
+    code, whole = get_json(srv, "/api/v1/pods?limit=5&resourceVersion=0")
+    assert code == 200 and len(whole["items"]) == 12  # limit ignored
+    assert "continue" not in whole["metadata"] and "remainingItemCount" not in whole["metadata"]
+    assert int(whole["metadata"]["resourceVersion"]) == storage.resource_version
+    code, ns_b = get_json(srv, "/api/v1/namespaces/b/pods?limit=2&resourceVersion=0&labelSelector=")
+    assert code == 200 and [i["metadata"]["name"] for i in ns_b["items"]] == [f"p{i:02d}" for i in range(1, 12, 2)]
+    # without resourceVersion=0 the same request is paged; resourceVersion=0 next to a continue token is allowed
+    code, first = get_json(srv, "/api/v1/pods?limit=5")
+    assert len(first["items"]) == 5 and first["metadata"]["remainingItemCount"] == 7
+    code, second = get_json(srv, f"/api/v1/pods?limit=5&resourceVersion=0&continue={first['metadata']['continue']}")
+    assert code == 200 and len(second["items"]) == 5 and second["metadata"]["continue"]
+
+
 def test_namespaced_list_pages_only_that_namespace(srv: SimApiServer, storage: Storage) -> None:
     for i in range(20):
         storage.create("pods", pod(f"p{i:02d}", ns=["a", "b", "c"][i % 3]))

@@ -12,6 +12,10 @@ parses every event three times. Here:
   event's ``details.retryAfterSeconds``). A 410 relists at once, but a storm of them backs off like any error.
 * A LIST whose ``continue`` token expired (410 on a later page) is restarted, unpaginated, like client-go's pager
   (``FullListIfExpired``): a truncated list is never committed.
+* With ``list_from_cache`` (``--use-apiserver-cache``) the first LIST asks for ``resourceVersion=0``: the apiserver
+  may answer from its watch cache instead of etcd (older apiservers then ignore ``limit`` and send it whole). A
+  relist after 410 never does: like client-go, it asks for the latest state, so the store cannot go back in time
+  to a lagging cache.
 * A watch response not read to its end (an ERROR event, a broken stream, a stop) has its connection closed, never
   returned to the shared pool where the next request would read the rest of the old stream.
 * A stream is ``settled`` once it synced or the apiserver refused it for good (403 Forbidden: RBAC; 404: the
@@ -133,6 +137,7 @@ class Reflector:
         field_selector: str | None = None,
         label_selector: str | None = None,
         server_side_sharding: bool = True,
+        list_from_cache: bool = False,
         config: ReflectorConfig | None = None,
         on_list: Callable[[str], None] | None = None,
         on_watch: Callable[[str], None] | None = None,
@@ -147,6 +152,7 @@ class Reflector:
         self.field_selector = field_selector
         self.label_selector = label_selector
         self.send_shard_selector = server_side_sharding and shard.sharded
+        self.list_from_cache = list_from_cache  # cleared by a 410: relists then read the latest state
         self.config = config or ReflectorConfig()
         self._on_list = on_list or (lambda result: None)
         self._on_watch = on_watch or (lambda result: None)
@@ -216,6 +222,7 @@ class Reflector:
                 delay = random.uniform(0, backoff)
             except Gone:
                 need_list = True
+                self.list_from_cache = False
                 self.relists += 1
                 # The first 410 after a healthy period relists at once; a storm of them backs off.
                 delay = 0.0 if backoff <= cfg.backoff_initial else random.uniform(0, backoff)
@@ -225,6 +232,7 @@ class Reflector:
                 if e.status == 410:
                     need_list = True
                     self.relists += 1
+                    self.list_from_cache = False
                 delay = random.uniform(0, backoff)
                 if e.retry_after is not None:
                     delay = max(delay, min(e.retry_after, cfg.retry_after_max))
@@ -302,6 +310,8 @@ class Reflector:
                     q = [*base, ("limit", str(self.config.page_size))] if paginate else list(base)
                     if cont:
                         q.append(("continue", cont))
+                    elif self.list_from_cache:
+                        q.append(("resourceVersion", "0"))  # "any version": the watch cache may answer
                     page = self._list_page(q)
                     md = page.metadata
                     shard_info = md.get("shardInfo")

@@ -879,6 +879,10 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             raise ApiError(400, f"invalid limit: {query.get('limit')!r}") from None
         token = query.get("continue", "")
+        if rv_param == "0" and not token:
+            # resourceVersion=0 ("any version") is answered from the watch cache, which (without the cache's list
+            # snapshots of recent releases) ignores limit: the whole list in one response, no continue.
+            limit = 0
         start = ""
         if token:
             if rv_param not in ("", "0"):
