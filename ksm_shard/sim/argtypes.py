@@ -4,48 +4,29 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Callable
 
 
-def _number(text: str, kind: type[int] | type[float]) -> int | float:
-    try:
-        value = kind(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not {'an integer' if kind is int else 'a number'}: {text!r}") from None
-    if isinstance(value, float) and not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
-    return value
+def _checked(kind: type[int] | type[float], ok: Callable[[float], bool], rule: str) -> Callable[[str], int | float]:
+    """A parser of ``kind`` numbers that rejects, with ``rule`` in the message, values ``ok`` refuses."""
+
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            what = "an integer" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"not {what}: {text!r}") from None
+        if kind is float and not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
+        if not ok(value):
+            raise argparse.ArgumentTypeError(f"{rule}: {text}")
+        return value
+
+    return parse
 
 
-def non_negative_int(text: str) -> int:
-    value = int(_number(text, int))
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0: {text}")
-    return value
-
-
-def positive_int(text: str) -> int:
-    value = int(_number(text, int))
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1: {text}")
-    return value
-
-
-def non_negative_float(text: str) -> float:
-    value = float(_number(text, float))
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0: {text}")
-    return value
-
-
-def positive_float(text: str) -> float:
-    value = float(_number(text, float))
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be > 0: {text}")
-    return value
-
-
-def port(text: str) -> int:
-    value = int(_number(text, int))
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"not a port (0-65535): {text}")
-    return value
+non_negative_int = _checked(int, lambda v: v >= 0, "must be >= 0")
+positive_int = _checked(int, lambda v: v >= 1, "must be >= 1")
+non_negative_float = _checked(float, lambda v: v >= 0, "must be >= 0")
+positive_float = _checked(float, lambda v: v > 0, "must be > 0")
+port = _checked(int, lambda v: 0 <= v <= 65535, "not a port (0-65535)")
