@@ -279,7 +279,7 @@ def _add_compatibility_flags(p: argparse.ArgumentParser, boolflag: dict) -> None
         if flag in _UNSUPPORTED_BOOL:
             g.add_argument(flag, dest=_dest(flag), **{**boolflag, "default": None}, help=f"Refused when true: {why}.")
         elif flag == "--object-limit":
-            g.add_argument(flag, dest=_dest(flag), type=non_negative, help=f"Refused unless 0: {why}.")
+            g.add_argument(flag, dest=_dest(flag), type=non_negative, metavar="N", help=f"Refused unless 0: {why}.")
         else:
             g.add_argument(flag, dest=_dest(flag), metavar="VALUE", help=f"Refused: {why}.")
 
