@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import time
 from collections.abc import Sequence
 
 from ksm_shard import __version__
@@ -27,6 +28,7 @@ from ksm_shard.flagtypes import (
 )
 from ksm_shard.kube.kinds import KINDS
 from ksm_shard.options import Options
+from ksm_shard.optionsfile import OptionsFileError, options_from_file, read_options_file
 from ksm_shard.resources import DEFAULT_RESOURCES, RESOURCES
 
 PROG = "ksm-shard"
@@ -156,8 +158,39 @@ def build_parser() -> argparse.ArgumentParser:
         help="List with resourceVersion=0 at start-up so the apiserver may answer from its watch cache instead of "
         "etcd (a relist after 410 Gone always reads the latest state).",
     )
+    p.add_argument(
+        "--config",
+        default="",
+        help="Path to a kube-state-metrics options file (YAML, keys as upstream's: resources, metric_denylist, "
+        "port, ...); its values override the flags. It is re-read while running: a valid change restarts the "
+        "worker with it.",
+    )
+    p.add_argument(
+        "--continue-without-config",
+        **boolflag,
+        help="Start on the flags alone when the --config file is missing or invalid, and apply it once it is.",
+    )
     _add_compatibility_flags(p, boolflag)
     return p
+
+
+def _apply_options_file(args: argparse.Namespace, ignored: list[tuple[str, str]]) -> bytes | None:
+    """--config: the file's values over the flags' in ``args``; its bytes, or None when --continue-without-config
+    let start-up go on without it."""
+    path = args.config
+    try:
+        raw = read_options_file(path)
+        values, notes = options_from_file(raw)
+    except (OSError, OptionsFileError) as e:
+        why = f"cannot read it: {e.strerror or e}" if isinstance(e, OSError) else str(e)
+        if not args.continue_without_config:
+            raise UsageError(f"--config {path}: {why}") from None
+        ignored.append((f"--config={path}", f"{why}; running on the flags until the file can be applied"))
+        return None
+    for dest, value in values.items():
+        setattr(args, dest, value)
+    ignored.extend(notes)
+    return raw
 
 
 # Upstream flags with no counterpart here. Accepted, and logged at start-up, where that is harmless (logging to
@@ -175,7 +208,6 @@ _UNSUPPORTED = {
     "--custom-resource-state-only": "custom resource state metrics are not supported by ksm-shard",
     "--continue-without-custom-resource-state-config-file": "custom resource state metrics are not supported "
     "by ksm-shard",
-    "--config": "an options file is not supported by ksm-shard; pass the options as flags",
     "--auth-filter": "Kubernetes authn/authz of scrapers is not supported by ksm-shard; use --tls-config "
     "(client certificates, basic auth) or a proxy such as kube-rbac-proxy",
     "--object-limit": "a cap on listed objects is not supported by ksm-shard (it would drop series silently)",
@@ -197,9 +229,6 @@ def _add_compatibility_flags(p: argparse.ArgumentParser, boolflag: dict) -> None
                    help="Go runtime tuning; logged and ignored (no Go runtime).")  # fmt: skip
     g.add_argument("--auto-gomemlimit-ratio", dest=_dest("--auto-gomemlimit-ratio"), type=float, metavar="RATIO",
                    help="Go runtime tuning; logged and ignored (no Go runtime).")  # fmt: skip
-    g.add_argument("--continue-without-config", dest=_dest("--continue-without-config"),
-                   **{**boolflag, "default": None},
-                   help="Only meaningful with --config; logged and ignored.")  # fmt: skip
     g = p.add_argument_group("kube-state-metrics flags ksm-shard refuses (start-up fails with the reason)")
     for flag, why in _UNSUPPORTED.items():
         if flag in _UNSUPPORTED_BOOL:
@@ -228,9 +257,6 @@ def _compatibility(args: argparse.Namespace) -> list[tuple[str, str]]:
         value = getattr(args, _dest(flag))
         if value is not None:
             ignored.append((f"{flag}={str(value).lower()}", "Go runtime tuning; ksm-shard has no Go runtime"))
-    value = getattr(args, _dest("--continue-without-config"))
-    if value is not None:
-        ignored.append((f"--continue-without-config={str(value).lower()}", "only meaningful with --config"))
     return ignored
 
 
@@ -238,6 +264,8 @@ def parse_options(argv: Sequence[str]) -> Options:
     """argv (without the program name) -> validated Options; raises UsageError with one clear line."""
     args = build_parser().parse_args(list(argv))
     ignored_flags = _compatibility(args)
+    loaded_at = time.time()
+    config_bytes = _apply_options_file(args, ignored_flags) if args.config else None
     resources = args.resources if args.resources is not None else list(DEFAULT_RESOURCES)
     if not resources:
         raise UsageError("--resources: no resource given")
@@ -299,6 +327,9 @@ def parse_options(argv: Sequence[str]) -> Options:
         server_idle_timeout=args.server_idle_timeout,
         use_apiserver_cache=args.use_apiserver_cache,
         ignored_flags=ignored_flags,
+        config_file=args.config,
+        config_bytes=config_bytes,
+        loaded_at=loaded_at,
     )
 
 
@@ -341,7 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(e))
     from ksm_shard.server import GunicornServer
 
-    GunicornServer(options).run()
+    GunicornServer(options, reparse=lambda: parse_options(argv)).run()
     return 0
 
 

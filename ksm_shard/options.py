@@ -39,6 +39,9 @@ class Options:
     use_apiserver_cache: bool = False  # first LIST with resourceVersion=0: served from the apiserver's watch cache
     # Upstream flags accepted so manifests keep working, but without effect here: (flag, why), logged at start-up.
     ignored_flags: list[tuple[str, str]] = field(default_factory=list)
+    config_file: str = ""  # --config: the options file, re-read while running
+    config_bytes: bytes | None = None  # its contents as applied; None: not applied (--continue-without-config)
+    loaded_at: float = 0.0  # when these options were parsed (time.time())
 
     def namespace_field_selector(self) -> str | None:
         """``metadata.namespace!=x`` terms for --namespaces-denylist, applied to namespaced resources."""

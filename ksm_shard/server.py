@@ -8,6 +8,8 @@ Both listeners share the app, which dispatches on the listener's own port (gthre
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import socket
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -23,6 +25,7 @@ from ksm_shard.http_worker import DeadlineThreadWorker
 from ksm_shard.kube.client import KubeClient
 from ksm_shard.memory import release_free_memory, tune_malloc
 from ksm_shard.options import Options
+from ksm_shard.optionsfile import OptionsFileWatcher
 from ksm_shard.store import SCRAPE_GATE
 from ksm_shard.telemetry import Telemetry
 from ksm_shard.webconfig import basic_auth_middleware, load_web_config
@@ -322,16 +325,37 @@ def build_app(options: Options) -> MetricsApp:
 
 
 class GunicornServer(BaseApplication):
-    """gunicorn as a library: one gthread worker holding the reflectors."""
+    """gunicorn as a library: one gthread worker holding the reflectors.
 
-    def __init__(self, options: Options, threads: int = 32) -> None:
+    With ``--config``, the worker watches the options file; a valid change sends SIGHUP to the gunicorn master,
+    which reloads: ``load_config`` parses the command line and the file again (``reparse``), new listeners are
+    bound if the addresses changed, a new worker starts with the new options and the old one is stopped.
+    """
+
+    def __init__(self, options: Options, threads: int = 32, reparse: Callable[[], Options] | None = None) -> None:
         self.options = options
         self.threads = threads
+        self.reparse = reparse
         self.app: MetricsApp | None = None
+        self.options_watcher: OptionsFileWatcher | None = None
         self.web_config = load_web_config(options.tls_config) if options.tls_config else None
+        self._configured = False
         super().__init__()
 
+    def _reload_options(self) -> None:
+        """On SIGHUP (gunicorn calls load_config again): the options as the command line and the file say now."""
+        try:
+            options = self.reparse()
+            web_config = load_web_config(options.tls_config) if options.tls_config else None
+        except Exception as e:  # noqa: BLE001 - keep serving with what runs; the worker logged why already
+            log.error("reloading the options failed, keeping the running ones: %s", e)
+            return
+        self.options, self.web_config = options, web_config
+
     def load_config(self) -> None:
+        if self._configured and self.reparse is not None and self.options.config_file:
+            self._reload_options()
+        self._configured = True
         o = self.options
         cfg = {
             "bind": [bind_address(o.host, o.port), bind_address(o.telemetry_host, o.telemetry_port)],
@@ -363,10 +387,34 @@ class GunicornServer(BaseApplication):
             log.warning("%s: accepted for compatibility with kube-state-metrics, no effect: %s", flag, why)
         tune_malloc()
         self.app = build_app(self.options)
+        if self.options.config_file:
+            self.options_watcher = self._watch_options_file(self.app.telemetry)
         if self.web_config is not None:
             log.info("web config: %s", self.web_config.describe())
             return basic_auth_middleware(self.app, self.web_config)
         return self.app
+
+
+    def _watch_options_file(self, telemetry: Telemetry) -> OptionsFileWatcher | None:
+        o = self.options
+        if o.config_bytes is not None:
+            telemetry.options_file_applied(o.config_file, o.config_bytes, o.loaded_at)
+        else:
+            telemetry.options_file_failed(o.config_file)
+        if self.reparse is None:
+            return None
+        reparse, master = self.reparse, os.getppid()
+
+        def validate() -> None:
+            new = reparse()  # UsageError for a bad file, unless --continue-without-config lets it go on without
+            if new.config_bytes is None:
+                raise ValueError(next((why for flag, why in new.ignored_flags if flag.startswith("--config=")), ""))
+
+        return OptionsFileWatcher(
+            o.config_file, o.config_bytes, validate,
+            on_change=lambda: os.kill(master, signal.SIGHUP),
+            on_failure=lambda _why: telemetry.options_file_failed(o.config_file),
+        )  # fmt: skip
 
 
 def configure_logging(verbosity: int) -> None:
@@ -378,6 +426,8 @@ def _post_worker_init(worker) -> None:  # noqa: ANN001 - gunicorn worker
     app = worker.app.app
     if app is not None:
         app.exporter.start()
+    if worker.app.options_watcher is not None:
+        worker.app.options_watcher.start()
 
 
 def _worker_exit(server, worker) -> None:  # noqa: ANN001

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 from collections.abc import Iterable
 
@@ -11,6 +12,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 
 from ksm_shard import __version__
+from ksm_shard.optionsfile import config_hash
 
 # Upstream exposes no *_created series for its counters; dashboards should see the same families.
 prometheus_client.disable_created_metrics()
@@ -39,6 +41,30 @@ class Telemetry:
             "http_request_duration_seconds", "Latency of requests to the main /metrics endpoint.",
             ["handler", "method"], registry=self.registry,
         )  # fmt: skip
+
+        # --config: upstream's three families, labelled type="config" and the file's cleaned path
+        self.config_hash = Gauge(
+            "kube_state_metrics_config_hash", "Hash of the options file in use (48 bits of its MD5).",
+            ["type", "filename"], registry=self.registry,
+        )  # fmt: skip
+        self.config_reload_successful = Gauge(
+            "kube_state_metrics_last_config_reload_successful",
+            "1 if the options file was last read and applied successfully, 0 if not.",
+            ["type", "filename"], registry=self.registry,
+        )  # fmt: skip
+        self.config_reload_success_time = Gauge(
+            "kube_state_metrics_last_config_reload_success_timestamp_seconds",
+            "When the options file in use was applied (Unix time).", ["type", "filename"], registry=self.registry,
+        )  # fmt: skip
+
+    def options_file_applied(self, path: str, raw: bytes, when: float) -> None:
+        filename = os.path.normpath(path)
+        self.config_hash.labels("config", filename).set(config_hash(raw))
+        self.config_reload_successful.labels("config", filename).set(1)
+        self.config_reload_success_time.labels("config", filename).set(when)
+
+    def options_file_failed(self, path: str) -> None:
+        self.config_reload_successful.labels("config", os.path.normpath(path)).set(0)
 
     def on_list(self, resource_label: str, result: str) -> None:
         self.list_total.labels(resource_label, result).inc()
