@@ -7,6 +7,7 @@ Both listeners share the app, which dispatches on the listener's own port (gthre
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import signal
@@ -350,6 +351,15 @@ class GunicornServer(BaseApplication):
         except Exception as e:  # noqa: BLE001 - keep serving with what runs; the worker logged why already
             log.error("reloading the options failed, keeping the running ones: %s", e)
             return
+        old = self.options
+        listening = (old.host, old.port, old.telemetry_host, old.telemetry_port)
+        if (options.host, options.port, options.telemetry_host, options.telemetry_port) != listening:
+            # gunicorn would close and rebind every listener, and the old worker still holds them: the bind fails
+            # and the master exits. New addresses wait for the next start; everything else applies now.
+            log.error("options file: new listen addresses take effect at the next start; keeping %s:%d and %s:%d",
+                      old.host, old.port, old.telemetry_host, old.telemetry_port)  # fmt: skip
+            options = dataclasses.replace(options, host=old.host, port=old.port, telemetry_host=old.telemetry_host,
+                                          telemetry_port=old.telemetry_port)  # fmt: skip
         self.options, self.web_config = options, web_config
 
     def load_config(self) -> None:

@@ -175,6 +175,13 @@ def _telemetry_config_lines(proc: ExporterProcess) -> dict[str, float]:
     return out
 
 
+def serves(proc: ExporterProcess) -> bool:
+    try:
+        return b"kube_configmap_info{" in proc.metrics()
+    except OSError:
+        return False
+
+
 def test_a_running_exporter_applies_a_changed_file_and_keeps_running_on_a_bad_one(tmp_path: Path) -> None:
     storage = Storage()
     for i in range(3):
@@ -214,6 +221,14 @@ def test_a_running_exporter_applies_a_changed_file_and_keeps_running_on_a_bad_on
         )  # fmt: skip
         assert proc.metrics().count(b"kube_pod_info{") == 3
         assert "changed but cannot be used, keeping the running options" in proc.log_path.read_text()
+
+        # A new port cannot be bound while the old worker holds the listeners: it waits for the next start, the
+        # rest applies, and the process stays up (gunicorn's master used to exit on the failed bind).
+        Path(path).write_text("resources: {configmaps: {}}\nport: 1\n")
+        assert wait_for(lambda: "new listen addresses take effect at the next start" in proc.log_path.read_text(),
+                        timeout=20)  # fmt: skip
+        assert wait_for(lambda: serves(proc) and b"kube_pod_info{" not in proc.metrics(), timeout=40)
+        assert proc.proc.poll() is None
     finally:
         proc.stop()
         server.stop()
