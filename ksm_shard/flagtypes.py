@@ -43,8 +43,12 @@ def parse_allowlist(v: str) -> dict[str, list[str]]:
 
 def parse_regex_list(v: str) -> list[re.Pattern[str]]:
     """Comma-separated regular expressions, each checked when the flag is parsed."""
+    return compile_regexes(parse_list(v))
+
+
+def compile_regexes(exprs: list[str]) -> list[re.Pattern[str]]:
     out = []
-    for expr in parse_list(v):
+    for expr in exprs:
         try:
             out.append(re.compile(expr))
         except re.error as e:

@@ -24,7 +24,15 @@ from typing import Any
 
 import yaml
 
-from ksm_shard.flagtypes import non_negative, parse_allowlist, parse_bool, parse_duration, parse_list, port
+from ksm_shard.flagtypes import (
+    compile_regexes,
+    non_negative,
+    parse_allowlist,
+    parse_bool,
+    parse_duration,
+    parse_list,
+    port,
+)
 
 log = logging.getLogger(__name__)
 
@@ -102,13 +110,7 @@ def _entries(v: Any) -> list[str]:
 
 
 def _regexes(v: Any) -> list[re.Pattern[str]]:
-    out = []
-    for expr in _entries(v):
-        try:
-            out.append(re.compile(expr))
-        except re.error as e:
-            raise OptionsFileError(f"invalid regular expression {expr!r}: {e}") from e
-    return out
+    return compile_regexes(_entries(v))
 
 
 def _names(v: Any) -> list[str]:
