@@ -394,7 +394,7 @@ class GunicornServer(BaseApplication):
         # Runs in the worker process after fork: the urllib3 pool and the stores are created here.
         configure_logging(self.options.verbosity)
         for flag, why in self.options.ignored_flags:
-            log.warning("%s: accepted for compatibility with kube-state-metrics, no effect: %s", flag, why)
+            log.warning("%s: ignored: %s", flag, why)
         tune_malloc()
         self.app = build_app(self.options)
         if self.options.config_file:

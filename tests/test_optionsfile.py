@@ -232,3 +232,35 @@ def test_a_running_exporter_applies_a_changed_file_and_keeps_running_on_a_bad_on
     finally:
         proc.stop()
         server.stop()
+
+
+def test_continue_without_config_starts_on_the_flags_and_applies_the_file_once_it_appears(tmp_path: Path) -> None:
+    storage = Storage()
+    storage.create("configmaps", configmap("cm-0"))
+    storage.create("pods", pod("p-0"))
+    server = SimApiServer(storage)
+    server.start()
+    path = tmp_path / "later.yaml"
+    args = ["--config", str(path), "--continue-without-config", "--resources=configmaps"]
+    proc = ExporterProcess(server.url, args, log_dir=tmp_path).start()
+    try:
+        proc.wait_ready(60)
+        assert serves(proc) and b"kube_pod_info{" not in proc.metrics()
+        assert _telemetry_config_lines(proc) == {"kube_state_metrics_last_config_reload_successful": 0.0}
+        assert f"--config={path}: ignored: cannot read it" in proc.log_path.read_text()
+        time.sleep(6)  # a look at the still missing file restarts nothing
+        assert proc.log_path.read_text().count("Booting worker") == 1
+        path.write_text("resources: {pods: {}}\n")
+
+        def pods_only() -> bool:
+            try:
+                body = proc.metrics()
+            except OSError:
+                return False
+            return b"kube_pod_info{" in body and b"kube_configmap_info{" not in body
+
+        assert wait_for(pods_only, timeout=40), proc._log_tail()
+        assert _telemetry_config_lines(proc)["kube_state_metrics_last_config_reload_successful"] == 1
+    finally:
+        proc.stop()
+        server.stop()

@@ -346,7 +346,7 @@ def test_upstream_flags_a_manifest_may_pass(tmp_path) -> None:  # noqa: ANN001
         assert lists and lists[0].get("resourceVersion") == "0"
         log = proc.log_path.read_text()
         for flag in (f"--log_file={klog_file}", "--auto-gomemlimit=true"):
-            assert log.count(f"{flag}: accepted for compatibility with kube-state-metrics, no effect") == 1, log
+            assert log.count(f"{flag}: ignored: ") == 1, log
         assert "--logtostderr" not in log  # what ksm-shard does anyway: nothing to say
         assert not klog_file.exists()
     finally:
