@@ -112,6 +112,15 @@ class DeadlineThreadWorker(ThreadWorker):
             _HandshakeSocket.handshake_timeout = max(min(limits), TELEMETRY_READ_HEADER_TIMEOUT) if limits else None
         super().init_process()  # runs the worker's loop
 
+    def handle_quit(self, sig, frame) -> None:  # noqa: ANN001 - a signal handler
+        # Ctrl-C reaches the whole process group and the master then sends SIGQUIT: a second quit signal landing
+        # inside the first one's ThreadPoolExecutor.shutdown re-entered it and waited forever on the lock the
+        # first held, and the worker outlived its master (seen in the demo). The first one is already quitting.
+        if getattr(self, "_quitting", False):
+            return
+        self._quitting = True
+        super().handle_quit(sig, frame)
+
     def handle(self, conn: TConn):  # noqa: ANN201 - gunicorn's protocol (bool or a sentinel)
         if not isinstance(conn, _DeadlineConn):
             conn.__class__ = _DeadlineConn  # TConn is built inside gthread's accept(); only its reads change

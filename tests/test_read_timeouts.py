@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import time
 
 import pytest
+from gunicorn.workers.gthread import ThreadWorker
 
+from ksm_shard.http_worker import DeadlineThreadWorker
 from ksm_shard.launch import ExporterProcess, http_get
 from ksm_shard.sim.apiserver import SimApiServer
 from ksm_shard.sim.storage import Storage
@@ -127,3 +130,19 @@ def test_the_telemetry_port_has_its_own_fixed_header_timeout(read_limited: Expor
         s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
         took = seconds_until_closed(s, limit=12)
     assert 4.5 <= took <= 9.0, took
+
+
+def test_a_second_quit_signal_while_the_worker_quits_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C to the process group, then the master's SIGQUIT: the second must not re-enter the first's shutdown
+    (it deadlocked on the thread pool's lock and left the worker running without its master)."""
+    calls: list[int] = []
+
+    def gthread_quit(self, sig, frame) -> None:  # noqa: ANN001
+        calls.append(sig)
+        if len(calls) == 1:
+            self.handle_quit(signal.SIGQUIT, None)  # arrives while the first one is shutting down
+
+    monkeypatch.setattr(ThreadWorker, "handle_quit", gthread_quit)
+    worker = DeadlineThreadWorker.__new__(DeadlineThreadWorker)  # the handler needs no worker state
+    worker.handle_quit(signal.SIGINT, None)
+    assert calls == [signal.SIGINT]
