@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from ksm_shard import __version__
-from ksm_shard.cli import UsageError, main, parse_options
+from ksm_shard.cli import UsageError, build_parser, main, parse_options
 from ksm_shard.resources import DEFAULT_RESOURCES
 
 
@@ -165,3 +167,12 @@ def test_use_apiserver_cache() -> None:
     assert parse_options([]).use_apiserver_cache is False
     assert parse_options(["--use-apiserver-cache"]).use_apiserver_cache is True
     assert parse_options(["--use-apiserver-cache=false"]).use_apiserver_cache is False
+
+
+def test_the_readme_names_every_flag() -> None:
+    """README's flag documentation keeps up with the parser: each long flag appears there in backquotes."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    flags = {s for a in build_parser()._actions for s in a.option_strings if s.startswith("--") and s != "--help"}
+    assert len(flags) > 40
+    missing = sorted(f for f in flags if not re.search(rf"`{re.escape(f)}[`= ]", readme))
+    assert not missing, missing
