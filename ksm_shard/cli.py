@@ -28,7 +28,14 @@ from ksm_shard.flagtypes import (
 )
 from ksm_shard.kube.kinds import KINDS
 from ksm_shard.options import Options
-from ksm_shard.optionsfile import OptionsFileError, options_from_file, read_options_file
+from ksm_shard.optionsfile import (
+    NO_CUSTOM_RESOURCES,
+    NO_GO_RUNTIME,
+    NO_OBJECT_LIMIT,
+    OptionsFileError,
+    options_from_file,
+    read_options_file,
+)
 from ksm_shard.resources import DEFAULT_RESOURCES, RESOURCES
 
 PROG = "ksm-shard"
@@ -174,9 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _apply_options_file(args: argparse.Namespace, ignored: list[tuple[str, str]]) -> bytes | None:
-    """--config: the file's values over the flags' in ``args``; its bytes, or None when --continue-without-config
-    let start-up go on without it."""
+def _apply_options_file(args: argparse.Namespace, ignored: list[tuple[str, str]]) -> tuple[bytes | None, str]:
+    """--config: the file's values over the flags' in ``args``. Returns its bytes, or None and why not when
+    --continue-without-config let start-up go on without it."""
     path = args.config
     try:
         raw = read_options_file(path)
@@ -186,11 +193,11 @@ def _apply_options_file(args: argparse.Namespace, ignored: list[tuple[str, str]]
         if not args.continue_without_config:
             raise UsageError(f"--config {path}: {why}") from None
         ignored.append((f"--config={path}", f"{why}; running on the flags until the file can be applied"))
-        return None
+        return None, why
     for dest, value in values.items():
         setattr(args, dest, value)
     ignored.extend(notes)
-    return raw
+    return raw, ""
 
 
 # Upstream flags with no counterpart here. Accepted, and logged at start-up, where that is harmless (logging to
@@ -203,14 +210,13 @@ _KLOG_FLAGS = {  # klog: ksm-shard logs to stderr, its level set by -v
     "--alsologtostderrthreshold": False, "--log_backtrace_at": False, "--vmodule": False,
 }  # fmt: skip
 _UNSUPPORTED = {
-    "--custom-resource-state-config": "custom resource state metrics are not supported by ksm-shard",
-    "--custom-resource-state-config-file": "custom resource state metrics are not supported by ksm-shard",
-    "--custom-resource-state-only": "custom resource state metrics are not supported by ksm-shard",
-    "--continue-without-custom-resource-state-config-file": "custom resource state metrics are not supported "
-    "by ksm-shard",
+    "--custom-resource-state-config": NO_CUSTOM_RESOURCES,
+    "--custom-resource-state-config-file": NO_CUSTOM_RESOURCES,
+    "--custom-resource-state-only": NO_CUSTOM_RESOURCES,
+    "--continue-without-custom-resource-state-config-file": NO_CUSTOM_RESOURCES,
     "--auth-filter": "Kubernetes authn/authz of scrapers is not supported by ksm-shard; use --tls-config "
     "(client certificates, basic auth) or a proxy such as kube-rbac-proxy",
-    "--object-limit": "a cap on listed objects is not supported by ksm-shard (it would drop series silently)",
+    "--object-limit": NO_OBJECT_LIMIT,
 }
 _UNSUPPORTED_BOOL = {"--custom-resource-state-only", "--continue-without-custom-resource-state-config-file",
                      "--auth-filter"}  # fmt: skip
@@ -256,7 +262,7 @@ def _compatibility(args: argparse.Namespace) -> list[tuple[str, str]]:
     for flag in ("--auto-gomemlimit", "--auto-gomemlimit-ratio"):
         value = getattr(args, _dest(flag))
         if value is not None:
-            ignored.append((f"{flag}={str(value).lower()}", "Go runtime tuning; ksm-shard has no Go runtime"))
+            ignored.append((f"{flag}={str(value).lower()}", NO_GO_RUNTIME))
     return ignored
 
 
@@ -265,7 +271,7 @@ def parse_options(argv: Sequence[str]) -> Options:
     args = build_parser().parse_args(list(argv))
     ignored_flags = _compatibility(args)
     loaded_at = time.time()
-    config_bytes = _apply_options_file(args, ignored_flags) if args.config else None
+    config_bytes, config_error = _apply_options_file(args, ignored_flags) if args.config else (None, "")
     resources = args.resources if args.resources is not None else list(DEFAULT_RESOURCES)
     if not resources:
         raise UsageError("--resources: no resource given")
@@ -329,6 +335,7 @@ def parse_options(argv: Sequence[str]) -> Options:
         ignored_flags=ignored_flags,
         config_file=args.config,
         config_bytes=config_bytes,
+        config_error=config_error,
         loaded_at=loaded_at,
     )
 

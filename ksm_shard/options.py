@@ -41,6 +41,7 @@ class Options:
     ignored_flags: list[tuple[str, str]] = field(default_factory=list)
     config_file: str = ""  # --config: the options file, re-read while running
     config_bytes: bytes | None = None  # its contents as applied; None: not applied (--continue-without-config)
+    config_error: str = ""  # why not, then
     loaded_at: float = 0.0  # when these options were parsed (time.time())
 
     def namespace_field_selector(self) -> str | None:

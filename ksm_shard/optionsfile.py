@@ -168,16 +168,19 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "server_idle_timeout": ("server_idle_timeout", _duration),
     "server_read_header_timeout": ("server_read_header_timeout", _duration),
 }
-_CRS = "custom resource state metrics are not supported by ksm-shard"
+# Why an upstream option is refused or has no effect; the same words for its flag (cli.py) and its key here.
+NO_CUSTOM_RESOURCES = "custom resource state metrics are not supported by ksm-shard"
+NO_OBJECT_LIMIT = "a cap on listed objects is not supported by ksm-shard (it would drop series silently)"
+NO_GO_RUNTIME = "Go runtime tuning; ksm-shard has no Go runtime"
 _REFUSED: dict[str, tuple[Callable[[Any], bool], str]] = {  # key -> (is the value harmless?, why not)
-    "custom_resource_config": (lambda v: not v, _CRS),
-    "custom_resource_config_file": (lambda v: not v, _CRS),
-    "custom_resources_only": (lambda v: v is False or v is None, _CRS),
-    "object_limit": (lambda v: v in (0, None), "a cap on listed objects is not supported by ksm-shard"),
+    "custom_resource_config": (lambda v: not v, NO_CUSTOM_RESOURCES),
+    "custom_resource_config_file": (lambda v: not v, NO_CUSTOM_RESOURCES),
+    "custom_resources_only": (lambda v: v is False or v is None, NO_CUSTOM_RESOURCES),
+    "object_limit": (lambda v: v in (0, None), NO_OBJECT_LIMIT),
 }
 _WITHOUT_EFFECT = {
-    "auto-gomemlimit": "Go runtime tuning; ksm-shard has no Go runtime",
-    "auto-gomemlimit-ratio": "Go runtime tuning; ksm-shard has no Go runtime",
+    "auto-gomemlimit": NO_GO_RUNTIME,
+    "auto-gomemlimit-ratio": NO_GO_RUNTIME,
     "help": "not an option of a running exporter",
 }
 

@@ -418,7 +418,7 @@ class GunicornServer(BaseApplication):
         def validate() -> None:
             new = reparse()  # UsageError for a bad file, unless --continue-without-config lets it go on without
             if new.config_bytes is None:
-                raise ValueError(next((why for flag, why in new.ignored_flags if flag.startswith("--config=")), ""))
+                raise ValueError(new.config_error)
 
         return OptionsFileWatcher(
             o.config_file, o.config_bytes, validate,
