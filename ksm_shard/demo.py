@@ -13,8 +13,8 @@ import tempfile
 import threading
 import time
 
+from ksm_shard.flagtypes import non_negative, non_negative_number, positive
 from ksm_shard.launch import exporters, union_check
-from ksm_shard.sim import argtypes
 from ksm_shard.sim.apiserver import SimApiServer
 from ksm_shard.sim.churn import Churner
 from ksm_shard.sim.cluster import generate_cluster
@@ -33,10 +33,10 @@ def start_simulated_cluster(pods: int, *, seed: int = 0, shard_selector: bool = 
 
 def main(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="ksm-shard demo", description=__doc__.splitlines()[0])
-    p.add_argument("--pods", type=argtypes.non_negative_int, default=3000,
+    p.add_argument("--pods", type=non_negative, default=3000,
                    help="pods in the simulated cluster (default 3000)")  # fmt: skip
-    p.add_argument("--shards", type=argtypes.positive_int, default=3, help="number of shards (default 3)")
-    p.add_argument("--churn", type=argtypes.non_negative_float, default=5.0,
+    p.add_argument("--shards", type=positive, default=3, help="number of shards (default 3)")
+    p.add_argument("--churn", type=non_negative_number, default=5.0,
                    help="changes per second after the check (default 5)")  # fmt: skip
     p.add_argument("--client-side", action="store_true", help="simulate an apiserver without shardSelector support")
     p.add_argument("--check-only", action="store_true", help="exit after the union check (status 0 when exact)")

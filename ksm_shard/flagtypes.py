@@ -4,6 +4,7 @@ string as upstream's flag would, or raises ``argparse.ArgumentTypeError`` with t
 from __future__ import annotations
 
 import argparse
+import math
 import re
 
 
@@ -87,8 +88,39 @@ def non_negative(v: str) -> int:
     return n
 
 
-def port(v: str) -> int:
+def positive(v: str) -> int:
     n = non_negative(v)
-    if not 1 <= n <= 65535:
-        raise argparse.ArgumentTypeError(f"port must be in 1..65535, got {n}")
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
     return n
+
+
+def port(v: str, lowest: int = 1) -> int:
+    n = non_negative(v)
+    if not lowest <= n <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be in {lowest}..65535, got {n}")
+    return n
+
+
+def port_or_zero(v: str) -> int:
+    """A port, or 0 for "pick a free one" (the simulated apiserver)."""
+    return port(v, lowest=0)
+
+
+def non_negative_number(v: str) -> float:
+    try:
+        x = float(v)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number {v!r}") from None
+    if not math.isfinite(x):
+        raise argparse.ArgumentTypeError(f"not a finite number: {v!r}")
+    if x < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, got {v}")
+    return x
+
+
+def positive_number(v: str) -> float:
+    x = non_negative_number(v)
+    if x <= 0:
+        raise argparse.ArgumentTypeError(f"must be greater than 0, got {v}")
+    return x

@@ -8,7 +8,7 @@ import sys
 import threading
 import time
 
-from ksm_shard.sim import argtypes
+from ksm_shard.flagtypes import non_negative, non_negative_number, port_or_zero, positive_number
 from ksm_shard.sim.apiserver import SimApiServer
 from ksm_shard.sim.churn import Churner
 from ksm_shard.sim.cluster import generate_cluster
@@ -20,11 +20,11 @@ def main(argv: list[str]) -> int:
         prog="ksm-shard sim", description="Simulated Kubernetes apiserver with a synthetic cluster."
     )
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=argtypes.port, default=0, help="0 picks a free port (printed)")
-    p.add_argument("--pods", type=argtypes.non_negative_int, default=3000, help="pods in the synthetic cluster")
+    p.add_argument("--port", type=port_or_zero, default=0, help="0 picks a free port (printed)")
+    p.add_argument("--pods", type=non_negative, default=3000, help="pods in the synthetic cluster")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--churn", type=argtypes.non_negative_float, default=0.0, help="changes per second")
-    p.add_argument("--bookmark-interval", type=argtypes.positive_float, default=60.0,
+    p.add_argument("--churn", type=non_negative_number, default=0.0, help="changes per second")
+    p.add_argument("--bookmark-interval", type=positive_number, default=60.0,
                    help="seconds between watch bookmarks")  # fmt: skip
     p.add_argument("--no-shard-selector", action="store_true", help="behave like an apiserver without KEP-5866")
     p.add_argument("--token", help="require this bearer token")
