@@ -106,7 +106,11 @@ def _entries(v: Any) -> list[str]:
         return parse_list(v)
     else:
         raise OptionsFileError(f"want a mapping of entries, got {_shown(v)}")
-    return [_text(x).strip() for x in items if _text(x).strip()]
+    return _stripped(items)
+
+
+def _stripped(items: list) -> list[str]:
+    return [t for t in (_text(x).strip() for x in items) if t]
 
 
 def _regexes(v: Any) -> list[re.Pattern[str]]:
@@ -115,7 +119,7 @@ def _regexes(v: Any) -> list[re.Pattern[str]]:
 
 def _names(v: Any) -> list[str]:
     if isinstance(v, list):
-        return [_text(x).strip() for x in v if _text(x).strip()]
+        return _stripped(v)
     return parse_list(_text(v))
 
 

@@ -441,6 +441,8 @@ def _post_worker_init(worker) -> None:  # noqa: ANN001 - gunicorn worker
 
 
 def _worker_exit(server, worker) -> None:  # noqa: ANN001
+    if getattr(worker.app, "options_watcher", None) is not None:
+        worker.app.options_watcher.stop()  # a worker on its way out must not trigger a reload
     app = getattr(worker.app, "app", None)
     if app is not None:
         app.exporter.stop()
